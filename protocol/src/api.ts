@@ -1,0 +1,118 @@
+/**
+ * REST resources of `/api`, as TypeBox schemas: the api validates and documents with them (OpenAPI at
+ * `/api/docs/json`), the dashboard reads the same types. Structural keys are camelCase; measured values keep their
+ * wire keys with units (`level_pct`).
+ */
+import { type Static, Type } from 'typebox'
+import { DEVICE_KINDS } from './kinds.ts'
+import { ROOM_TYPES } from './site.ts'
+
+const Scalar = Type.Union([Type.Number(), Type.Boolean(), Type.String()])
+
+export const ErrorResponse = Type.Object(
+  {
+    statusCode: Type.Integer(),
+    code: Type.String({ description: 'stable error code, FM_ERR_<AREA>_<WHAT>' }),
+    error: Type.String(),
+    message: Type.String(),
+  },
+  { $id: 'ErrorResponse' },
+)
+export type ErrorResponse = Static<typeof ErrorResponse>
+
+export const Building = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  nameEn: Type.Optional(Type.String()),
+  floors: Type.Optional(Type.Integer()),
+})
+export const Room = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  nameEn: Type.Optional(Type.String()),
+  type: Type.Enum(ROOM_TYPES),
+  buildingId: Type.Optional(Type.String()),
+})
+export const Site = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  nameEn: Type.Optional(Type.String()),
+  timezone: Type.String(),
+  city: Type.Optional(Type.String()),
+  address: Type.Optional(Type.String()),
+  buildings: Type.Array(Building),
+  rooms: Type.Array(Room),
+})
+export type Building = Static<typeof Building>
+export type Room = Static<typeof Room>
+export type Site = Static<typeof Site>
+
+/** A device with its live state: registry facts plus the latest values and availability. */
+export const DeviceView = Type.Object({
+  id: Type.String(),
+  siteId: Type.String(),
+  kind: Type.Enum(DEVICE_KINDS),
+  name: Type.String(),
+  nameEn: Type.Optional(Type.String()),
+  buildingId: Type.Optional(Type.String()),
+  roomId: Type.Optional(Type.String()),
+  attributes: Type.Record(Type.String(), Scalar),
+  reportIntervalSec: Type.Integer({ description: 'expected telemetry interval' }),
+  online: Type.Boolean({ description: 'connected, per its retained status and last will' }),
+  lastSeen: Type.Union([Type.Integer(), Type.Null()], { description: 'last message of any kind, epoch ms' }),
+  values: Type.Record(Type.String(), Scalar, { description: 'latest value of every field reported so far' }),
+  valuesTs: Type.Union([Type.Integer(), Type.Null()], { description: 'time of the latest reading, epoch ms' }),
+})
+export type DeviceView = Static<typeof DeviceView>
+
+export const HistoryPoint = Type.Object({
+  ts: Type.Integer({ description: 'bucket start, epoch ms' }),
+  mean: Type.Number(),
+  min: Type.Number(),
+  max: Type.Number(),
+  count: Type.Integer(),
+})
+export const HistorySeries = Type.Object({
+  field: Type.String(),
+  unit: Type.Optional(Type.String()),
+  points: Type.Array(HistoryPoint),
+})
+export const History = Type.Object({
+  deviceId: Type.String(),
+  from: Type.Integer(),
+  to: Type.Integer(),
+  stepMs: Type.Integer({ description: 'bucket width; 0 when raw samples are returned' }),
+  series: Type.Array(HistorySeries),
+})
+export type HistoryPoint = Static<typeof HistoryPoint>
+export type HistorySeries = Static<typeof HistorySeries>
+export type History = Static<typeof History>
+
+export const StoredEvent = Type.Object({
+  deviceId: Type.String(),
+  ts: Type.Integer(),
+  type: Type.String(),
+  data: Type.Record(Type.String(), Type.Unknown()),
+})
+export type StoredEvent = Static<typeof StoredEvent>
+
+export const PartHealth = Type.Object({
+  status: Type.Enum(['ok', 'degraded', 'down']),
+  detail: Type.Optional(Type.String()),
+})
+export const Health = Type.Object({
+  status: Type.Enum(['ok', 'degraded', 'down']),
+  version: Type.String(),
+  uptimeSec: Type.Number(),
+  parts: Type.Record(Type.String(), PartHealth),
+  devices: Type.Object({ total: Type.Integer(), online: Type.Integer() }),
+  ingest: Type.Optional(
+    Type.Object({
+      accepted: Type.Integer(),
+      rejected: Type.Integer(),
+      ratePerSec: Type.Number(),
+    }),
+  ),
+})
+export type PartHealth = Static<typeof PartHealth>
+export type Health = Static<typeof Health>

@@ -1,0 +1,80 @@
+export {
+  Building,
+  DeviceView,
+  ErrorResponse,
+  Health,
+  History,
+  HistoryPoint,
+  HistorySeries,
+  PartHealth,
+  Room,
+  Site,
+  StoredEvent,
+} from './api.ts'
+export {
+  type CommandAck,
+  type DecodeResult,
+  type DeviceMessage,
+  type DeviceStatus,
+  decodeMessage,
+  encodePayload,
+  MAX_CLOCK_SKEW_MS,
+  MAX_PAYLOAD_BYTES,
+  MQTT_REJECTIONS,
+  type MqttRejection,
+} from './decode.ts'
+export {
+  type DeviceEvent,
+  EVENT_SCHEMAS,
+  type EventKind,
+  type EventPayload,
+  FIRE_POINT_STATES,
+  FirePointEvent,
+  type FirePointState,
+  FireResetEvent,
+  hasEvents,
+  PLATE_COLORS,
+  PlateEvent,
+  ScanEvent,
+} from './events.ts'
+export { DEVICE_KINDS, type DeviceKind, isDeviceKind } from './kinds.ts'
+export {
+  type ClientToServerEvents,
+  type DeviceDelta,
+  type IngestStatus,
+  LIVE_FLUSH_INTERVAL_MS,
+  type LiveSnapshot,
+  SERVICE_STATUS_TOPIC,
+  type ServerToClientEvents,
+  serviceStatusTopic,
+} from './live.ts'
+export { BuildingSpec, DeviceSpec, ROOM_TYPES, RoomSpec, SiteManifest } from './site.ts'
+export { AckPayload, CommandPayload, StatusPayload } from './status.ts'
+export {
+  type FieldSpec,
+  type FieldValue,
+  numericValue,
+  type Reading,
+  TELEMETRY_SCHEMAS,
+  type TelemetryPayload,
+  type TelemetryValues,
+  telemetryFields,
+} from './telemetry.ts'
+export {
+  CHANNELS,
+  type Channel,
+  COMMAND_CHANNEL,
+  channelFilter,
+  DEVICE_CHANNELS,
+  type DeviceAddress,
+  type DeviceChannel,
+  devicePrefix,
+  deviceTopic,
+  ID_PATTERN,
+  isValidId,
+  type ParsedTopic,
+  PROTOCOL_VERSION,
+  parseTopic,
+  TOPIC_ROOT,
+  type TopicResult,
+} from './topics.ts'

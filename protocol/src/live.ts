@@ -1,0 +1,48 @@
+/**
+ * socket.io events between the api and the dashboard. On connect the server sends one `snapshot`; after that only
+ * `deltas`, coalesced so that a browser gets a handful of updates per second per device, and `events` as they happen.
+ */
+import type { DeviceView } from './api.ts'
+import type { DeviceEvent } from './events.ts'
+import type { FieldValue } from './telemetry.ts'
+
+export interface LiveSnapshot {
+  ts: number
+  devices: DeviceView[]
+}
+
+/** What changed on one device since the last delta. `values` holds only the fields that changed. */
+export interface DeviceDelta {
+  id: string
+  online?: boolean
+  lastSeen?: number
+  values?: Record<string, FieldValue>
+  valuesTs?: number
+}
+
+export interface ServerToClientEvents {
+  snapshot: (snapshot: LiveSnapshot) => void
+  deltas: (deltas: DeviceDelta[]) => void
+  events: (events: DeviceEvent[]) => void
+}
+
+// biome-ignore lint/complexity/noBannedTypes: the dashboard sends nothing yet; typed so that adding events is checked
+export type ClientToServerEvents = {}
+
+/** Most often the api sends deltas to a browser. */
+export const LIVE_FLUSH_INTERVAL_MS = 250
+
+/** Service status, retained on `fm/services/<service>/status`, for health and monitoring. */
+export const SERVICE_STATUS_TOPIC = 'fm/services/+/status'
+export function serviceStatusTopic(service: string): string {
+  return `fm/services/${service}/status`
+}
+
+export interface IngestStatus {
+  online: boolean
+  ts: number
+  accepted: number
+  rejected: number
+  rejectedByCode: Record<string, number>
+  ratePerSec: number
+}
