@@ -1,0 +1,9 @@
+export type {
+  DeviceRecord,
+  DeviceState,
+  DeviceStateUpdate,
+  HistoryQuery,
+  ProvisionResult,
+  Store,
+  TimeSeriesStore,
+} from './types.ts'

@@ -1,0 +1,91 @@
+/**
+ * The public surface of the store. Services depend on these interfaces; `openStore` and `openTimeSeries`
+ * return the SQLite implementations (PostgreSQL and InfluxDB come with later issues).
+ */
+import type {
+  DeviceEvent,
+  DeviceKind,
+  DeviceView,
+  FieldValue,
+  History,
+  Reading,
+  SiteManifest,
+  Site,
+  StoredEvent,
+} from '@fm/protocol'
+
+/** A registered device as the broker and ingest see it. */
+export interface DeviceRecord {
+  id: string
+  siteId: string
+  kind: DeviceKind
+  name: string
+  nameEn?: string
+  buildingId?: string
+  roomId?: string
+  attributes: Record<string, string | number | boolean>
+  reportIntervalSec: number
+  /** Set when an admin revoked the device: it may no longer connect. */
+  revokedAt?: number
+}
+
+export interface ProvisionResult {
+  siteId: string
+  /** Devices created by this call, with the password to give to the device. Shown once; only a hash is kept. */
+  created: { id: string; password: string }[]
+  /** Devices that already existed and were left unchanged (their credentials are not touched). */
+  existing: string[]
+}
+
+/** Latest state of one device, merged from every message it sent. */
+export interface DeviceState {
+  deviceId: string
+  online: boolean
+  lastSeen: number | null
+  values: Record<string, FieldValue>
+  valuesTs: number | null
+}
+
+export interface Store {
+  /** Creates the site, its buildings, rooms and the devices that do not exist yet. Idempotent. */
+  provisionSite(manifest: SiteManifest): ProvisionResult
+  listSites(): Site[]
+  getDevice(id: string): DeviceRecord | undefined
+  listDevices(filter?: { siteId?: string }): DeviceRecord[]
+  /** Checks a device's MQTT credentials (scrypt). Returns the device, or undefined for a wrong password, an unknown or revoked device. */
+  verifyDeviceCredentials(deviceId: string, password: string): Promise<DeviceRecord | undefined>
+  /** Sets a new password for a device and returns it. */
+  rotateDeviceCredentials(deviceId: string): string
+  /** Merges a batch of telemetry and status into the latest device state, in one transaction. */
+  updateDeviceStates(updates: DeviceStateUpdate[]): void
+  getDeviceStates(): DeviceState[]
+  /** Devices joined with their latest state, as the api serves them. */
+  listDeviceViews(filter?: { siteId?: string }): DeviceView[]
+  appendEvents(events: DeviceEvent[]): void
+  listEvents(deviceId: string, options?: { limit?: number; before?: number }): StoredEvent[]
+  close(): void
+}
+
+export type DeviceStateUpdate =
+  | { deviceId: string; type: 'reading'; ts: number; values: Record<string, FieldValue> }
+  | { deviceId: string; type: 'status'; ts: number; online: boolean }
+  | { deviceId: string; type: 'seen'; ts: number }
+
+export interface HistoryQuery {
+  deviceId: string
+  kind: DeviceKind
+  /** Fields to return; all numeric fields of the kind when omitted. */
+  fields?: string[]
+  from: number
+  to: number
+  /** Upper bound on points per series; the bucket width is chosen from it. */
+  maxPoints?: number
+}
+
+/** The time-series store: one interface, the embedded SQLite implementation now, InfluxDB 2.x with issue 3. */
+export interface TimeSeriesStore {
+  /** Appends readings. Enum and boolean fields are stored as numeric codes (see `numericValue`). */
+  write(readings: Reading[]): Promise<void>
+  history(query: HistoryQuery): Promise<History>
+  close(): Promise<void>
+}
