@@ -1,3 +1,6 @@
+export { dataFiles, openStore } from './db.ts'
+export { ManifestError } from './manifest.ts'
+export { openTimeSeries } from './telemetry/sqlite.ts'
 export type {
   DeviceRecord,
   DeviceState,

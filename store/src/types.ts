@@ -9,8 +9,8 @@ import type {
   FieldValue,
   History,
   Reading,
-  SiteManifest,
   Site,
+  SiteManifest,
   StoredEvent,
 } from '@fm/protocol'
 
@@ -33,7 +33,7 @@ export interface ProvisionResult {
   siteId: string
   /** Devices created by this call, with the password to give to the device. Shown once; only a hash is kept. */
   created: { id: string; password: string }[]
-  /** Devices that already existed and were left unchanged (their credentials are not touched). */
+  /** Devices that already existed: names, places and attributes were updated from the manifest, credentials were not touched. */
   existing: string[]
 }
 
@@ -47,21 +47,33 @@ export interface DeviceState {
 }
 
 export interface Store {
-  /** Creates the site, its buildings, rooms and the devices that do not exist yet. Idempotent. */
-  provisionSite(manifest: SiteManifest): ProvisionResult
+  /**
+   * Creates or updates the site, its buildings and rooms, creates the devices that do not exist yet and updates
+   * the others. Idempotent. Throws a `ManifestError` listing every problem when the manifest is invalid.
+   * Async: new passwords are hashed (scrypt) off the event loop.
+   */
+  provisionSite(manifest: SiteManifest): Promise<ProvisionResult>
   listSites(): Site[]
   getDevice(id: string): DeviceRecord | undefined
   listDevices(filter?: { siteId?: string }): DeviceRecord[]
   /** Checks a device's MQTT credentials (scrypt). Returns the device, or undefined for a wrong password, an unknown or revoked device. */
   verifyDeviceCredentials(deviceId: string, password: string): Promise<DeviceRecord | undefined>
-  /** Sets a new password for a device and returns it. */
-  rotateDeviceCredentials(deviceId: string): string
-  /** Merges a batch of telemetry and status into the latest device state, in one transaction. */
+  /** Sets a new password for a device and returns it (undefined for an unknown device). Lifts a revocation. */
+  rotateDeviceCredentials(deviceId: string): Promise<string | undefined>
+  /** Refuses the device from now on, until its credentials are rotated. Returns false for an unknown device. */
+  revokeDevice(deviceId: string): boolean
+  /**
+   * Merges a batch of telemetry and status into the latest device state, in one transaction. Out-of-order safe:
+   * a late reading never overwrites newer values, a status older than the stored one is ignored.
+   * Updates for unregistered devices are ignored.
+   */
   updateDeviceStates(updates: DeviceStateUpdate[]): void
   getDeviceStates(): DeviceState[]
   /** Devices joined with their latest state, as the api serves them. */
   listDeviceViews(filter?: { siteId?: string }): DeviceView[]
+  /** Stores device events in one transaction; events of unregistered devices are ignored. */
   appendEvents(events: DeviceEvent[]): void
+  /** Newest first. `limit` defaults to 50 and is capped at 500; `before` (epoch ms, exclusive) pages backwards. */
   listEvents(deviceId: string, options?: { limit?: number; before?: number }): StoredEvent[]
   close(): void
 }
@@ -74,8 +86,9 @@ export type DeviceStateUpdate =
 export interface HistoryQuery {
   deviceId: string
   kind: DeviceKind
-  /** Fields to return; all numeric fields of the kind when omitted. */
+  /** Fields to return; when omitted, every field of the kind this device has data for. Unknown fields throw. */
   fields?: string[]
+  /** Range in epoch ms, from inclusive, to exclusive. */
   from: number
   to: number
   /** Upper bound on points per series; the bucket width is chosen from it. */
