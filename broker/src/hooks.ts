@@ -1,0 +1,210 @@
+/**
+ * The aedes hooks that enforce `access.ts`: authenticate at CONNECT, then authorize every PUBLISH, SUBSCRIBE and
+ * last will. Every refusal is counted and logged with the client id and remote address, never with a password.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto'
+import { isValidId } from '@fm/protocol'
+import type { Store } from '@fm/store'
+import type { AedesOptions, Client, PublishPacket, Subscription } from 'aedes'
+import type { Logger } from 'pino'
+import {
+  checkClientId,
+  checkPublish,
+  checkSubscribe,
+  checkWill,
+  type Decision,
+  isServiceUsername,
+  type Principal,
+  SERVICE_ROLE_NAMES,
+  type ServiceRole,
+  serviceRoleOf,
+  serviceUsername,
+} from './access.ts'
+import type { ServiceCredential } from './config.ts'
+
+/** CONNACK return codes of MQTT 3.1.1 §3.2.2.3 (aedes declares them as an ambient const enum we cannot import). */
+type RefusalCode = 2 | 3 | 4 | 5
+type Identity = { ok: true; principal: Principal } | { ok: false; returnCode: RefusalCode; reason: string }
+type Will = { topic: string; payloadBytes: number }
+
+export interface AccessCounters {
+  authFailures: number
+  publishDenials: number
+  subscribeDenials: number
+}
+
+export interface AccessControlDeps {
+  services: readonly ServiceCredential[]
+  store: Store
+  logger: Logger
+  /** Where a client connects from, for the log. */
+  remoteAddress: (client: Client) => string | undefined
+}
+
+export type AccessHooks = Required<
+  Pick<AedesOptions, 'preConnect' | 'authenticate' | 'authorizePublish' | 'authorizeSubscribe'>
+>
+
+/** Hashes before comparing, so that neither the content nor the length of a service password leaks by timing. */
+function digest(secret: Buffer | string): Buffer {
+  return createHash('sha256').update(secret).digest()
+}
+
+function byteLength(payload: Buffer | string): number {
+  return typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength
+}
+
+function nameOf(principal: Principal | undefined): string | undefined {
+  if (!principal) return undefined
+  return principal.type === 'device' ? principal.device.id : principal.username
+}
+
+const refusal = (returnCode: RefusalCode, reason: string): Identity => ({ ok: false, returnCode, reason })
+const NO_PRINCIPAL: Decision = { ok: false, reason: 'no authenticated principal' }
+
+export class AccessControl {
+  readonly counters: AccessCounters = { authFailures: 0, publishDenials: 0, subscribeDenials: 0 }
+  readonly hooks: AccessHooks
+  readonly #store: Store
+  readonly #logger: Logger
+  readonly #remoteAddress: (client: Client) => string | undefined
+  readonly #serviceDigests: ReadonlyMap<ServiceRole, Buffer>
+  readonly #principals = new WeakMap<Client, Principal>()
+  /** The will of a CONNECT, from preConnect (which sees the packet) until authenticate (which knows who it is). */
+  readonly #wills = new WeakMap<Client, Will>()
+
+  constructor(deps: AccessControlDeps) {
+    this.#store = deps.store
+    this.#logger = deps.logger
+    this.#remoteAddress = deps.remoteAddress
+    this.#serviceDigests = new Map(deps.services.map((service) => [service.role, digest(service.password)]))
+    this.hooks = {
+      preConnect: this.#preConnect,
+      authenticate: this.#authenticate,
+      authorizePublish: this.#authorizePublish,
+      authorizeSubscribe: this.#authorizeSubscribe,
+    }
+  }
+
+  /** Who an authenticated client is; undefined before (or without) a successful CONNECT. */
+  principalOf(client: Client): Principal | undefined {
+    return this.#principals.get(client)
+  }
+
+  #preConnect: AccessHooks['preConnect'] = (client, packet, callback) => {
+    const will = packet.will
+    if (will) this.#wills.set(client, { topic: will.topic, payloadBytes: byteLength(will.payload) })
+    callback(null, true)
+  }
+
+  #authenticate: AccessHooks['authenticate'] = (client, username, password, done) => {
+    const settle = (identity: Identity): void => {
+      this.#wills.delete(client)
+      const remote = this.#remoteAddress(client)
+      if (identity.ok) {
+        this.#principals.set(client, identity.principal)
+        this.#logger.debug({ clientId: client.id, remote }, 'client authenticated')
+        done(null, true)
+        return
+      }
+      this.counters.authFailures++
+      const { returnCode, reason } = identity
+      this.#logger.warn({ clientId: client.id, username, remote, returnCode, reason }, 'connection refused')
+      done(Object.assign(new Error(reason), { returnCode }), false)
+    }
+    this.#identify(client, username, password).then(settle, (error: unknown) => {
+      // the registry failed, not the client: answer 3, server unavailable (§3.2.2.3), and log why
+      this.#logger.error({ err: error, clientId: client.id }, 'cannot check credentials')
+      settle(refusal(3, 'credential check failed'))
+    })
+  }
+
+  async #identify(client: Client, username: string | undefined, password: Buffer | undefined): Promise<Identity> {
+    if (!username) return refusal(5, 'anonymous connection')
+    // checked before the password: it needs no scrypt round, and it says nothing about which devices exist
+    const clientId = checkClientId(username, client.id)
+    if (!clientId.ok) return refusal(2, clientId.reason)
+    if (!isServiceUsername(username) && !isValidId(username)) return refusal(4, 'not a device id')
+    const principal = isServiceUsername(username)
+      ? this.#authenticateService(username, password)
+      : await this.#authenticateDevice(username, password)
+    if (!principal) return refusal(4, this.#whyRefused(username))
+    const will = this.#wills.get(client)
+    const willCheck = will ? checkWill(principal, will) : undefined
+    if (willCheck && !willCheck.ok) return refusal(5, `last will refused: ${willCheck.reason}`)
+    return { ok: true, principal }
+  }
+
+  #authenticateService(username: string, password: Buffer | undefined): Principal | undefined {
+    const role = serviceRoleOf(username)
+    const expected = role && this.#serviceDigests.get(role)
+    if (!role || !expected || !password) return undefined
+    return timingSafeEqual(expected, digest(password)) ? { type: 'service', role, username } : undefined
+  }
+
+  async #authenticateDevice(deviceId: string, password: Buffer | undefined): Promise<Principal | undefined> {
+    if (!password) return undefined
+    const device = await this.#store.verifyDeviceCredentials(deviceId, password.toString('utf8'))
+    return device && { type: 'device', device }
+  }
+
+  /** Why a client got code 4, for the operator's log only: the client never learns which it was. */
+  #whyRefused(username: string): string {
+    if (isServiceUsername(username)) return 'unknown service or wrong password'
+    const device = this.#store.getDevice(username)
+    if (!device) return 'unknown device'
+    return device.revokedAt === undefined ? 'wrong or missing password' : 'revoked device'
+  }
+
+  #authorizePublish: AccessHooks['authorizePublish'] = (client, packet, callback) => {
+    const target = { topic: packet.topic, payloadBytes: byteLength(packet.payload) }
+    let decision: Decision
+    if (client) {
+      const principal = this.#principals.get(client)
+      decision = principal ? checkPublish(principal, target.topic, target.payloadBytes) : NO_PRINCIPAL
+    } else {
+      // without a client, aedes is publishing the will of a client of a broker node that died
+      const principal = this.#principalOfClientId('clientId' in packet ? String(packet.clientId) : undefined)
+      decision = principal ? checkWill(principal, target) : NO_PRINCIPAL
+    }
+    if (decision.ok) return callback(null)
+    this.counters.publishDenials++
+    this.#logDenial('publish refused, closing the connection', client, packet, decision.reason)
+    // MQTT 3.1.1 has no negative PUBACK: an error makes aedes close the connection [MQTT-3.3.5-2]
+    callback(new Error(decision.reason))
+  }
+
+  /**
+   * A will that outlived its broker node is published without a client (aedes docs, authorizePublish). It passed
+   * `checkWill` at CONNECT; the principal is found again from the client id the persistence stored with it.
+   */
+  #principalOfClientId(clientId: string | undefined): Principal | undefined {
+    if (clientId === undefined) return undefined
+    const role = SERVICE_ROLE_NAMES.find((name) => checkClientId(serviceUsername(name), clientId).ok)
+    if (role) return { type: 'service', role, username: serviceUsername(role) }
+    try {
+      const device = this.#store.getDevice(clientId)
+      return device && { type: 'device', device }
+    } catch (error) {
+      // this runs inside aedes' callbacks, where a throw would end the process: refuse the will instead
+      this.#logger.error({ err: error, clientId }, 'cannot look up the owner of a will')
+      return undefined
+    }
+  }
+
+  #authorizeSubscribe: AccessHooks['authorizeSubscribe'] = (client, subscription, callback) => {
+    const principal = this.#principals.get(client)
+    const decision = principal ? checkSubscribe(principal, subscription.topic) : NO_PRINCIPAL
+    if (decision.ok) return callback(null, subscription)
+    this.counters.subscribeDenials++
+    this.#logDenial('subscription refused', client, subscription, decision.reason)
+    // a null subscription answers 0x80 (Failure, §3.9.3) for this filter only [MQTT-3.8.4-4]; the connection stays
+    callback(null, null)
+  }
+
+  #logDenial(message: string, client: Client | null, target: PublishPacket | Subscription, reason: string): void {
+    const principal = client ? nameOf(this.#principals.get(client)) : undefined
+    const remote = client ? this.#remoteAddress(client) : undefined
+    this.#logger.warn({ clientId: client?.id, principal, remote, topic: target.topic, reason }, message)
+  }
+}

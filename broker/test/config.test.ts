@@ -1,0 +1,62 @@
+import { BrokerConfigError, loadConfig } from '@fm/broker'
+import { describe, expect, it } from 'vitest'
+
+describe('loadConfig', () => {
+  it('has a default for everything but the secrets', () => {
+    expect(loadConfig({})).toEqual({ dataDir: 'data', host: '0.0.0.0', port: 1883, wsPort: 8083, services: [] })
+  })
+
+  it('reads every variable and returns a frozen object', () => {
+    const config = loadConfig({
+      FM_DATA_DIR: '/var/lib/fm',
+      FM_BROKER_HOST: '127.0.0.1',
+      FM_BROKER_PORT: '0',
+      FM_BROKER_WS_PORT: '0',
+      FM_BROKER_SERVICE_CREDENTIALS: 'ingest:ingest-secret-12, api:a:b:c-secret-12',
+      FM_BROKER_PROVISION_FILE: 'site.json',
+    })
+    expect(config).toEqual({
+      dataDir: '/var/lib/fm',
+      host: '127.0.0.1',
+      port: 0,
+      wsPort: 0,
+      services: [
+        { role: 'ingest', password: 'ingest-secret-12' },
+        { role: 'api', password: 'a:b:c-secret-12' },
+      ],
+      provisionFile: 'site.json',
+    })
+    expect(Object.isFrozen(config)).toBe(true)
+    expect(Object.isFrozen(config.services)).toBe(true)
+    expect(Object.isFrozen(config.services[0])).toBe(true)
+  })
+
+  it('reports every problem at once, without echoing a password', () => {
+    const load = () =>
+      loadConfig({
+        FM_BROKER_PORT: '70000',
+        FM_BROKER_WS_PORT: 'http',
+        FM_BROKER_SERVICE_CREDENTIALS:
+          'billing:billing-secret-1,api:short,ingest:ingest-secret-12,ingest:ingest-secret-13',
+      })
+    expect(load).toThrow(BrokerConfigError)
+    let problems: readonly string[] = []
+    try {
+      load()
+    } catch (error) {
+      if (error instanceof BrokerConfigError) problems = error.problems
+    }
+    expect(problems).toEqual([
+      'FM_BROKER_PORT must be a port number from 0 to 65535, got "70000"',
+      'FM_BROKER_WS_PORT must be a port number from 0 to 65535, got "http"',
+      'FM_BROKER_SERVICE_CREDENTIALS: unknown service "billing" (one of ingest, api)',
+      'FM_BROKER_SERVICE_CREDENTIALS: the password of "api" must have at least 12 characters',
+      'FM_BROKER_SERVICE_CREDENTIALS: service "ingest" is listed twice',
+    ])
+    expect(problems.join('\n')).not.toContain('short')
+  })
+
+  it('refuses the same port for TCP and WebSocket', () => {
+    expect(() => loadConfig({ FM_BROKER_PORT: '1883', FM_BROKER_WS_PORT: '1883' })).toThrow(/both 1883/)
+  })
+})
