@@ -75,6 +75,7 @@ export {
   type ParsedTopic,
   PROTOCOL_VERSION,
   parseTopic,
+  SERVICE_ID_PREFIX,
   TOPIC_ROOT,
   type TopicResult,
 } from './topics.ts'

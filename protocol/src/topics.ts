@@ -71,3 +71,6 @@ export function parseTopic(topic: string): TopicResult {
   if (!isChannel(channel)) return { ok: false, error: `unknown channel "${channel}"` }
   return { ok: true, topic: { siteId, kind, deviceId, channel } }
 }
+
+/** MQTT usernames and client ids starting with this prefix belong to platform services, never to a device. */
+export const SERVICE_ID_PREFIX = 'svc-'

@@ -2,7 +2,7 @@
  * Checks of a site manifest before anything is written: its schema, then the references between its parts and
  * to what is already registered. Every problem is collected, so that an admin fixes the file in one pass.
  */
-import { type DeviceKind, type DeviceSpec, SiteManifest } from '@fm/protocol'
+import { type DeviceKind, type DeviceSpec, SERVICE_ID_PREFIX, SiteManifest } from '@fm/protocol'
 import { Compile } from 'typebox/compile'
 
 export class ManifestError extends Error {
@@ -61,6 +61,8 @@ interface Places {
 function deviceProblems(device: DeviceSpec, siteId: string, places: Places, registered: RegisteredFacts): string[] {
   const subject = `device "${device.id}"`
   const problems: string[] = []
+  if (device.id.startsWith(SERVICE_ID_PREFIX))
+    problems.push(`${subject}: ids starting with "${SERVICE_ID_PREFIX}" are reserved for platform services`)
   if (device.building !== undefined && !places.buildings.has(device.building))
     problems.push(`${subject}: building "${device.building}" is neither in the manifest nor registered`)
   if (device.room !== undefined) {

@@ -165,6 +165,13 @@ describe('provisionSite refuses an invalid manifest and lists every problem', ()
       },
       problems: ['device "pump-2": room "pump-room" is in building "b1", not "b2"'],
     },
+    {
+      name: 'a device id reserved for platform services',
+      edit: (manifest) => {
+        manifest.devices.push({ id: 'svc-ingest', kind: 'gate', name: '假冒的服务' })
+      },
+      problems: ['device "svc-ingest": ids starting with "svc-" are reserved for platform services'],
+    },
   ]
 
   test.for(cases)('$name', async ({ edit, problems }) => {
