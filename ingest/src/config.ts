@@ -1,0 +1,95 @@
+/**
+ * Ingest configuration from the environment. Every non-secret has a loopback-friendly default so that a laptop
+ * starts with no settings; the MQTT password is a secret and has none. All problems are reported at once.
+ */
+
+export interface IngestConfig {
+  /** Folder of the embedded stores (`FM_DATA_DIR`). */
+  readonly dataDir: string
+  /** Broker URL: mqtt://, mqtts://, ws:// or wss:// (`FM_MQTT_URL`). */
+  readonly mqttUrl: string
+  readonly mqttUsername: string
+  /** Secret: never log it. */
+  readonly mqttPassword: string
+  /** Fixed, because the broker keeps ingest's persistent session (and its queued messages) under this id. */
+  readonly clientId: string
+  /** Longest a reading waits in memory before it is written. */
+  readonly flushIntervalMs: number
+  /** Largest batch handed to a store in one call; a queue this long is flushed at once. */
+  readonly maxBatch: number
+  /** How often the retained ingest status is published. */
+  readonly statusIntervalMs: number
+}
+
+export class ConfigError extends Error {
+  readonly problems: readonly string[]
+
+  constructor(problems: readonly string[]) {
+    super(`invalid ingest configuration:\n  - ${problems.join('\n  - ')}`)
+    this.name = 'ConfigError'
+    this.problems = problems
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>
+
+const MQTT_PROTOCOLS = ['mqtt:', 'mqtts:', 'ws:', 'wss:']
+// MQTT 3.1.1 [MQTT-3.1.3-5] only obliges brokers to accept 1–23 characters of [0-9a-zA-Z]; we allow the common
+// superset that Aedes and Mosquitto accept, and keep it printable so that it is readable in broker logs.
+const CLIENT_ID_RE = /^[A-Za-z0-9_.-]{1,128}$/
+
+function text(env: Env, name: string, fallback: string | undefined, problems: string[]): string {
+  const value = env[name]?.trim()
+  if (value) return value
+  if (fallback === undefined) problems.push(`${name} is required`)
+  return fallback ?? ''
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number, problems: string[]): number {
+  const raw = env[name]?.trim()
+  if (!raw) return fallback
+  const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`)
+    return fallback
+  }
+  return value
+}
+
+function checkUrl(name: string, value: string, problems: string[]): void {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    problems.push(`${name} is not a URL: "${value}"`)
+    return
+  }
+  if (!MQTT_PROTOCOLS.includes(url.protocol)) {
+    problems.push(`${name} must use one of ${MQTT_PROTOCOLS.join(' ')}, got "${url.protocol}"`)
+  }
+  // Credentials belong in their own variables: a URL is printed in logs, a password must not be.
+  if (url.username || url.password) problems.push(`${name} must not carry credentials; use FM_INGEST_MQTT_*`)
+}
+
+/** Reads and validates the configuration. Throws a `ConfigError` listing every problem. */
+export function loadConfig(env: Env): IngestConfig {
+  const problems: string[] = []
+  const config: IngestConfig = {
+    dataDir: text(env, 'FM_DATA_DIR', 'data', problems),
+    mqttUrl: text(env, 'FM_MQTT_URL', 'mqtt://127.0.0.1:1883', problems),
+    mqttUsername: text(env, 'FM_INGEST_MQTT_USERNAME', 'svc-ingest', problems),
+    mqttPassword: env.FM_INGEST_MQTT_PASSWORD ?? '',
+    clientId: text(env, 'FM_INGEST_CLIENT_ID', 'svc-ingest', problems),
+    flushIntervalMs: integer(env, 'FM_INGEST_FLUSH_INTERVAL_MS', 250, 10, 60_000, problems),
+    maxBatch: integer(env, 'FM_INGEST_MAX_BATCH', 1000, 1, 100_000, problems),
+    statusIntervalMs: integer(env, 'FM_INGEST_STATUS_INTERVAL_MS', 2000, 100, 3_600_000, problems),
+  }
+  // The password is taken verbatim (no trim): leading or trailing spaces may be part of it.
+  if (config.mqttPassword === '') problems.push('FM_INGEST_MQTT_PASSWORD is required')
+  checkUrl('FM_MQTT_URL', config.mqttUrl, problems)
+  if (!CLIENT_ID_RE.test(config.clientId)) {
+    problems.push(`FM_INGEST_CLIENT_ID must be 1–128 characters of A–Z a–z 0–9 _ . -, got "${config.clientId}"`)
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+  return Object.freeze(config)
+}

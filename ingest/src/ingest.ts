@@ -1,0 +1,220 @@
+/**
+ * Ingest: every device message is decoded once, checked against the device registry, and handed to the named steps
+ * of its channel (steps.ts), which queue the writes; the queues write to the stores in batches (write-queue.ts).
+ * Nothing a device sends can stop the flow: a bad message is counted by code, logged (rate-limited) and dropped,
+ * and a step that throws is logged while the next message still runs.
+ */
+import {
+  channelFilter,
+  DEVICE_CHANNELS,
+  type DeviceAddress,
+  type DeviceEvent,
+  type DeviceMessage,
+  decodeMessage,
+  type MqttRejection,
+  type Reading,
+  serviceStatusTopic,
+} from '@fm/protocol'
+import type { DeviceStateUpdate, Store, TimeSeriesStore } from '@fm/store'
+import type { Logger } from 'pino'
+import type { IngestConfig } from './config.ts'
+import { createDeviceRegistry } from './device-registry.ts'
+import { createLogLimiter } from './log-limiter.ts'
+import { type MqttSession, openMqttSession } from './mqtt-session.ts'
+import { createIngestCounters, type IngestStats } from './stats.ts'
+import { createPipelines, runSteps, type Sinks } from './steps.ts'
+import { createWriteQueue } from './write-queue.ts'
+
+export interface IngestDeps {
+  store: Store
+  timeseries: TimeSeriesStore
+  logger: Logger
+  /** Epoch ms; injectable so that tests control receive times. */
+  now?: () => number
+}
+
+export interface Ingest {
+  /** Connects (retrying until the broker is there) and resolves once subscribed. */
+  start(): Promise<void>
+  /** Writes everything queued, publishes the offline status and disconnects. Idempotent. */
+  stop(): Promise<void>
+  stats(): IngestStats
+}
+
+export const INGEST_STATUS_TOPIC = serviceStatusTopic('ingest')
+/** Full log lines per rejection code (and per failing step) per window; the rest are summarised. */
+const LOG_LIMIT = 5
+const LOG_WINDOW_MS = 60_000
+/** A queue this many batches long means the store has not kept up for a while. */
+const QUEUE_WARN_BATCHES = 100
+const EXCERPT_CHARS = 120
+/** Longest wait for the broker's PUBACK of a status; it bounds how long stop() can hang on a stuck broker. */
+const STATUS_PUBACK_TIMEOUT_MS = 5000
+
+function createSinks(config: IngestConfig, deps: IngestDeps, now: () => number): Sinks {
+  const common = { maxBatch: config.maxBatch, warnAt: config.maxBatch * QUEUE_WARN_BATCHES, logger: deps.logger, now }
+  return {
+    readings: createWriteQueue<Reading>({ ...common, name: 'readings', write: (b) => deps.timeseries.write(b) }),
+    states: createWriteQueue<DeviceStateUpdate>({
+      ...common,
+      name: 'states',
+      write: (b) => deps.store.updateDeviceStates(b),
+    }),
+    events: createWriteQueue<DeviceEvent>({ ...common, name: 'events', write: (b) => deps.store.appendEvents(b) }),
+  }
+}
+
+function addressOf(message: DeviceMessage): DeviceAddress {
+  switch (message.channel) {
+    case 'telemetry':
+      return message.reading
+    case 'event':
+      return message.event
+    case 'status':
+      return message.status
+    case 'ack':
+      return message.ack
+  }
+}
+
+function excerpt(payload: Buffer): string {
+  const text = payload.subarray(0, EXCERPT_CHARS * 4).toString('utf8')
+  return text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text
+}
+
+export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
+  const now = deps.now ?? Date.now
+  const { logger } = deps
+  const counters = createIngestCounters(now())
+  const registry = createDeviceRegistry({ store: deps.store, logger, now })
+  const sinks = createSinks(config, deps, now)
+  const queues = [sinks.readings, sinks.states, sinks.events]
+  const pipelines = createPipelines(sinks, logger)
+  const rejectionLog = createLogLimiter({
+    limit: LOG_LIMIT,
+    windowMs: LOG_WINDOW_MS,
+    onSuppressed: ({ key, count, since }) =>
+      logger.warn({ code: key, suppressed: count, sinceMs: now() - since }, 'further rejections not logged one by one'),
+  })
+  const failureLog = createLogLimiter({
+    limit: LOG_LIMIT,
+    windowMs: LOG_WINDOW_MS,
+    onSuppressed: ({ key, count, since }) =>
+      logger.error({ step: key, suppressed: count, sinceMs: now() - since }, 'further step failures not logged'),
+  })
+  let session: MqttSession | undefined
+  let timers: NodeJS.Timeout[] = []
+  let stopping: Promise<void> | undefined
+
+  function reject(topic: string, payload: Buffer, code: MqttRejection, reason: string): void {
+    counters.reject(code)
+    if (rejectionLog.admit(code, now())) {
+      logger.warn({ topic, code, reason, bytes: payload.byteLength, payload: excerpt(payload) }, 'message rejected')
+    }
+  }
+
+  function fail(step: string, topic: string, error: unknown): void {
+    counters.stepFailed()
+    if (failureLog.admit(step, now())) logger.error({ err: error, step, topic }, 'ingest step failed')
+  }
+
+  function receive(topic: string, payload: Buffer): void {
+    try {
+      const receivedAt = now()
+      const decoded = decodeMessage(topic, payload, receivedAt)
+      if (!decoded.ok) {
+        reject(topic, payload, decoded.code, decoded.error)
+        return
+      }
+      const known = registry.check(addressOf(decoded.message))
+      if (!known.ok) {
+        reject(topic, payload, 'FM_ERR_MQTT_DEVICE_UNKNOWN', known.reason)
+        return
+      }
+      counters.accept()
+      runSteps(pipelines, decoded.message, receivedAt, (step, error) => fail(step, topic, error))
+    } catch (error) {
+      // Decoding never throws by contract; this guards the contract, not the device.
+      fail('receive', topic, error)
+    }
+  }
+
+  async function flushAll(): Promise<void> {
+    await Promise.all(queues.map((queue) => queue.flush()))
+  }
+
+  async function publishStatus(online: boolean): Promise<void> {
+    if (!session?.connected) return
+    const payload = JSON.stringify(counters.status(online, now()))
+    try {
+      await session.publishRetained(INGEST_STATUS_TOPIC, payload, STATUS_PUBACK_TIMEOUT_MS)
+    } catch (error) {
+      logger.warn({ err: error, topic: INGEST_STATUS_TOPIC }, 'could not publish ingest status')
+    }
+  }
+
+  function tick(): void {
+    const at = now()
+    counters.sampleRate(at)
+    rejectionLog.sweep(at)
+    failureLog.sweep(at)
+    void publishStatus(true)
+  }
+
+  async function start(): Promise<void> {
+    if (session || stopping) throw new Error('ingest can be started once; create another to start again')
+    // Before the first CONNACK: a resumed session delivers queued messages at once, and they need the registry.
+    registry.load()
+    session = openMqttSession({
+      url: config.mqttUrl,
+      username: config.mqttUsername,
+      password: config.mqttPassword,
+      clientId: config.clientId,
+      subscriptions: DEVICE_CHANNELS.map(channelFilter),
+      // Fixed at CONNECT time, so its counters say nothing: `online: false` is the message.
+      will: { topic: INGEST_STATUS_TOPIC, payload: JSON.stringify(counters.status(false, now())) },
+      logger,
+      onMessage: receive,
+      onConnect: () => void publishStatus(true),
+    })
+    timers = [setInterval(() => void flushAll(), config.flushIntervalMs), setInterval(tick, config.statusIntervalMs)]
+    await session.ready
+  }
+
+  async function shutdown(): Promise<void> {
+    for (const timer of timers) clearInterval(timer)
+    // Unsubscribing would stop intake sooner, but it would also drop the subscriptions from the persistent session,
+    // and the broker would stop queueing for us while we are down. So messages keep flowing until the session ends,
+    // and the queues are flushed once more after it.
+    await flushAll()
+    if (session) {
+      counters.sampleRate(now())
+      await publishStatus(false)
+      await session.end()
+    }
+    await flushAll()
+    rejectionLog.drain()
+    failureLog.drain()
+    const unwritten = Object.fromEntries(queues.filter((q) => q.size > 0).map((q) => [q.name, q.size]))
+    if (Object.keys(unwritten).length > 0) {
+      logger.error({ unwritten }, 'stores still failing at shutdown: these queued items are lost')
+    }
+    logger.info(counters.status(false, now()), 'ingest stopped')
+  }
+
+  return {
+    start,
+    stop() {
+      stopping ??= shutdown()
+      return stopping
+    },
+    stats() {
+      const { readings, states, events } = sinks
+      return {
+        ...counters.status(session?.connected ?? false, now()),
+        stepFailures: counters.stepFailures(),
+        queued: { readings: readings.size, states: states.size, events: events.size },
+      }
+    },
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * Ingest's MQTT session with the broker. The session is persistent (`clean: false` under a fixed client id), so the
+ * broker queues QoS 1 device messages while ingest restarts and delivers them when it is back.
+ *
+ * `mqtt.connect`, not `connectAsync`: the latter rejects on the first refused connection (TOOLCHAIN §1), and a
+ * service started before its broker must wait for it, not crash.
+ */
+import { Socket } from 'node:net'
+import { connect, type ErrorWithReasonCode, type IClientOptions, type MqttClient } from 'mqtt'
+import type { Logger } from 'pino'
+
+export const RECONNECT_PERIOD_MS = 1000
+const END_TIMEOUT_MS = 5000
+
+export interface MqttSessionOptions {
+  url: string
+  username: string
+  password: string
+  clientId: string
+  /** Subscribed at QoS 1 on the first connection; the session keeps them, and mqtt.js renews them if it is lost. */
+  subscriptions: readonly string[]
+  /** Retained last will, published by the broker if we vanish without a DISCONNECT. */
+  will: { topic: string; payload: string }
+  logger: Logger
+  onMessage: (topic: string, payload: Buffer) => void
+  /** Called on every (re)connection, e.g. to announce that we are online again. */
+  onConnect: () => void
+}
+
+export interface MqttSession {
+  readonly connected: boolean
+  /** Settles on the first connection: resolves once subscribed, rejects when the broker refuses us. */
+  readonly ready: Promise<void>
+  /** Publishes a retained QoS 1 message and waits for its PUBACK, at most `timeoutMs`. */
+  publishRetained(topic: string, payload: string, timeoutMs: number): Promise<void>
+  /** Disconnects cleanly when connected (the session and its subscriptions stay on the broker). */
+  end(): Promise<void>
+}
+
+// CONNACK 4 and 5 [MQTT-3.2.2-3]: the credentials or the ACL are wrong, a configuration error that no retry fixes.
+const REFUSED_BY_CONFIG = new Set([4, 5])
+
+function isRefusedByConfig(error: Error): boolean {
+  return 'code' in error && typeof error.code === 'number' && REFUSED_BY_CONFIG.has(error.code)
+}
+
+function clientOptions(options: MqttSessionOptions): IClientOptions {
+  return {
+    clientId: options.clientId,
+    username: options.username,
+    password: options.password,
+    clean: false,
+    reconnectPeriod: RECONNECT_PERIOD_MS,
+    // Without this mqtt.js stops for good after one refused CONNACK; a broker whose auth is briefly not ready
+    // would then leave ingest running but deaf.
+    reconnectOnConnackError: true,
+    will: { topic: options.will.topic, payload: Buffer.from(options.will.payload), qos: 1, retain: true },
+  }
+}
+
+function withTimeout(promise: Promise<unknown>, timeoutMs: number, what: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${timeoutMs} ms`)), timeoutMs)
+  })
+  return Promise.race([promise, timeout]).then(
+    () => clearTimeout(timer),
+    (error: unknown) => {
+      clearTimeout(timer)
+      throw error
+    },
+  )
+}
+
+export function openMqttSession(options: MqttSessionOptions): MqttSession {
+  const logger = options.logger.child({ broker: options.url, clientId: options.clientId })
+  const client: MqttClient = connect(options.url, clientOptions(options))
+  let subscribed = false
+  let settled = false
+  let reachable: boolean | undefined
+  let resolveReady: () => void = () => {}
+  let rejectReady: (error: Error) => void = () => {}
+  const ready = new Promise<void>((resolve, reject) => {
+    resolveReady = resolve
+    rejectReady = reject
+  })
+
+  function settle(error?: Error): void {
+    if (settled) return
+    settled = true
+    if (error) rejectReady(error)
+    else resolveReady()
+  }
+
+  function subscribe(): void {
+    const topics = Object.fromEntries(options.subscriptions.map((topic) => [topic, { qos: 1 as const }]))
+    client.subscribe(topics, (error) => {
+      if (!error) {
+        subscribed = true
+        logger.info({ subscriptions: options.subscriptions }, 'subscribed')
+        settle()
+      } else if ('code' in error && typeof error.code === 'number' && (error.code & 0x80) !== 0) {
+        logger.error({ err: error }, 'broker refused a subscription; check the ingest ACL')
+        settle(error)
+      } else {
+        // The link dropped mid-way: the next connection subscribes again.
+        logger.warn({ err: error }, 'subscribe interrupted; retrying on reconnect')
+      }
+    })
+  }
+
+  // Registered before the first CONNACK: a resumed session delivers its queued messages right after it.
+  // Issue 3 moves intake to `customHandleAcks`, acknowledging each QoS 1 message only once its writes are durable;
+  // `onMessage` already receives the whole message, so only this wiring changes.
+  client.on('message', (topic, payload) => options.onMessage(topic, payload))
+
+  client.on('connect', (connack) => {
+    reachable = true
+    // Nagle plus delayed ACKs hold small packets such as our PUBACKs for tens of ms (TOOLCHAIN §12).
+    if (client.stream instanceof Socket) client.stream.setNoDelay(true)
+    logger.info({ sessionPresent: connack.sessionPresent }, 'connected to broker')
+    if (!subscribed) subscribe()
+    options.onConnect()
+  })
+
+  client.on('offline', () => {
+    if (reachable !== false) logger.warn(`broker unreachable; retrying every ${RECONNECT_PERIOD_MS} ms`)
+    reachable = false
+  })
+
+  client.on('error', (error: Error | ErrorWithReasonCode) => {
+    const refused = isRefusedByConfig(error)
+    if (refused) settle(error)
+    // Each failed reconnect emits an error: log the first of an outage, not one a second.
+    if (reachable === false) logger.debug({ err: error }, 'broker connection error')
+    else if (refused) logger.error({ err: error }, 'broker refused ingest credentials')
+    else logger.warn({ err: error }, 'broker connection error')
+  })
+
+  return {
+    get connected() {
+      return client.connected
+    },
+    ready,
+    publishRetained(topic, payload, timeoutMs) {
+      return withTimeout(client.publishAsync(topic, payload, { qos: 1, retain: true }), timeoutMs, `publish ${topic}`)
+    },
+    async end() {
+      settle(new Error('stopped before the broker accepted the connection'))
+      // A graceful end sends DISCONNECT (so the broker drops our will) but waits for unacknowledged publishes;
+      // with the broker away or a PUBACK overdue, it would wait forever, so close the socket instead.
+      const graceful = client.connected && Object.keys(client.outgoing).length === 0
+      try {
+        await withTimeout(client.endAsync(!graceful), END_TIMEOUT_MS, 'disconnect')
+      } catch (error) {
+        logger.warn({ err: error }, 'disconnect did not complete; closing the socket')
+        client.stream.destroy()
+      }
+      logger.info('disconnected from broker')
+    },
+  }
+}

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig } from '../src/config.ts'
+
+const SECRET = { FM_INGEST_MQTT_PASSWORD: 's3cret' }
+
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    loadConfig(env)
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems
+    throw error
+  }
+  return []
+}
+
+describe('loadConfig', () => {
+  it('starts on a laptop with only the password set, and freezes the result', () => {
+    const config = loadConfig(SECRET)
+    expect(config).toEqual({
+      dataDir: 'data',
+      mqttUrl: 'mqtt://127.0.0.1:1883',
+      mqttUsername: 'svc-ingest',
+      mqttPassword: 's3cret',
+      clientId: 'svc-ingest',
+      flushIntervalMs: 250,
+      maxBatch: 1000,
+      statusIntervalMs: 2000,
+    })
+    expect(Object.isFrozen(config)).toBe(true)
+  })
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      ...SECRET,
+      FM_DATA_DIR: '/var/lib/fm',
+      FM_MQTT_URL: 'mqtts://broker.example.cn:8883',
+      FM_INGEST_MQTT_USERNAME: 'svc-ingest-2',
+      FM_INGEST_CLIENT_ID: 'svc-ingest-b',
+      FM_INGEST_FLUSH_INTERVAL_MS: '100',
+      FM_INGEST_MAX_BATCH: '5000',
+      FM_INGEST_STATUS_INTERVAL_MS: '10000',
+    })
+    expect(config).toMatchObject({ dataDir: '/var/lib/fm', clientId: 'svc-ingest-b', maxBatch: 5000 })
+    expect(config).toMatchObject({ flushIntervalMs: 100, statusIntervalMs: 10000, mqttUsername: 'svc-ingest-2' })
+  })
+
+  it('keeps the password verbatim, spaces included', () => {
+    expect(loadConfig({ FM_INGEST_MQTT_PASSWORD: ' pass word ' }).mqttPassword).toBe(' pass word ')
+  })
+
+  it.each([
+    [{}, 'FM_INGEST_MQTT_PASSWORD is required'],
+    [{ ...SECRET, FM_MQTT_URL: 'localhost:1883' }, 'FM_MQTT_URL must use one of'],
+    [{ ...SECRET, FM_MQTT_URL: 'not a url' }, 'FM_MQTT_URL is not a URL'],
+    [{ ...SECRET, FM_MQTT_URL: 'mqtt://svc:pw@127.0.0.1' }, 'FM_MQTT_URL must not carry credentials'],
+    [{ ...SECRET, FM_INGEST_CLIENT_ID: 'fm ingest' }, 'FM_INGEST_CLIENT_ID must be'],
+    [{ ...SECRET, FM_INGEST_FLUSH_INTERVAL_MS: '0' }, 'FM_INGEST_FLUSH_INTERVAL_MS must be an integer from 10'],
+    [{ ...SECRET, FM_INGEST_MAX_BATCH: '1e3' }, 'FM_INGEST_MAX_BATCH must be an integer'],
+    [{ ...SECRET, FM_INGEST_STATUS_INTERVAL_MS: '-5' }, 'FM_INGEST_STATUS_INTERVAL_MS must be an integer'],
+  ])('refuses %j', (env, problem) => {
+    expect(problemsOf(env)).toEqual([expect.stringContaining(problem)])
+  })
+
+  it('reports every problem at once', () => {
+    const problems = problemsOf({ FM_MQTT_URL: 'http://x', FM_INGEST_MAX_BATCH: 'lots', FM_INGEST_CLIENT_ID: 'a/b' })
+    expect(problems).toHaveLength(4)
+    expect(() => loadConfig({})).toThrow(/invalid ingest configuration:\n {2}- FM_INGEST_MQTT_PASSWORD is required/)
+  })
+})
