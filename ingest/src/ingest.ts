@@ -85,7 +85,7 @@ function excerpt(payload: Buffer): string {
 export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
   const now = deps.now ?? Date.now
   const { logger } = deps
-  const counters = createIngestCounters(now())
+  const counters = createIngestCounters(now(), config.statusIntervalMs)
   const registry = createDeviceRegistry({ store: deps.store, logger, now })
   const sinks = createSinks(config, deps, now)
   const queues = [sinks.readings, sinks.states, sinks.events]

@@ -22,7 +22,7 @@ export interface IngestCounters {
   stepFailures(): number
 }
 
-export function createIngestCounters(startedAt: number): IngestCounters {
+export function createIngestCounters(startedAt: number, intervalMs: number): IngestCounters {
   let accepted = 0
   let rejected = 0
   let stepFailures = 0
@@ -51,7 +51,7 @@ export function createIngestCounters(startedAt: number): IngestCounters {
       acceptedAtIntervalStart = accepted
     },
     status(online, now) {
-      return { online, ts: now, accepted, rejected, rejectedByCode: { ...rejectedByCode }, ratePerSec }
+      return { online, ts: now, intervalMs, accepted, rejected, rejectedByCode: { ...rejectedByCode }, ratePerSec }
     },
     stepFailures: () => stepFailures,
   }

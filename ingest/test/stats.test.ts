@@ -4,7 +4,7 @@ import { createIngestCounters } from '../src/stats.ts'
 
 describe('ingest counters', () => {
   it('counts accepted and rejected messages, with every code present from the start', () => {
-    const counters = createIngestCounters(0)
+    const counters = createIngestCounters(0, 2000)
     expect(Object.keys(counters.status(true, 0).rejectedByCode)).toEqual([...MQTT_REJECTIONS])
     counters.accept()
     counters.reject('FM_ERR_MQTT_JSON_INVALID')
@@ -16,7 +16,7 @@ describe('ingest counters', () => {
   })
 
   it('reports the accepted rate over the last interval only', () => {
-    const counters = createIngestCounters(1000)
+    const counters = createIngestCounters(1000, 2000)
     for (let i = 0; i < 50; i++) counters.accept()
     counters.sampleRate(3000)
     expect(counters.status(true, 3000).ratePerSec).toBe(25)
@@ -28,7 +28,7 @@ describe('ingest counters', () => {
   })
 
   it('hands out copies, so a published status does not change afterwards', () => {
-    const counters = createIngestCounters(0)
+    const counters = createIngestCounters(0, 2000)
     const before = counters.status(true, 0)
     counters.reject('FM_ERR_MQTT_SCHEMA_INVALID')
     expect(before.rejectedByCode.FM_ERR_MQTT_SCHEMA_INVALID).toBe(0)

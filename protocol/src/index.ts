@@ -41,7 +41,7 @@ export { DEVICE_KINDS, type DeviceKind, isDeviceKind } from './kinds.ts'
 export {
   type ClientToServerEvents,
   type DeviceDelta,
-  type IngestStatus,
+  IngestStatus,
   LIVE_FLUSH_INTERVAL_MS,
   type LiveSnapshot,
   SERVICE_STATUS_TOPIC,

@@ -2,6 +2,7 @@
  * socket.io events between the api and the dashboard. On connect the server sends one `snapshot`; after that only
  * `deltas`, coalesced so that a browser gets a handful of updates per second per device, and `events` as they happen.
  */
+import { type Static, Type } from 'typebox'
 import type { DeviceView } from './api.ts'
 import type { DeviceEvent } from './events.ts'
 import type { FieldValue } from './telemetry.ts'
@@ -38,11 +39,17 @@ export function serviceStatusTopic(service: string): string {
   return `fm/services/${service}/status`
 }
 
-export interface IngestStatus {
-  online: boolean
-  ts: number
-  accepted: number
-  rejected: number
-  rejectedByCode: Record<string, number>
-  ratePerSec: number
-}
+/**
+ * Ingest's own status, retained on `fm/services/ingest/status` and refreshed every `intervalMs`; its last will
+ * is the same with `online: false`. Readers accept unknown keys so that a newer ingest can add counters.
+ */
+export const IngestStatus = Type.Object({
+  online: Type.Boolean(),
+  ts: Type.Integer({ minimum: 0, description: 'when this status was published, epoch ms' }),
+  intervalMs: Type.Optional(Type.Integer({ minimum: 1, description: 'how often ingest refreshes this status' })),
+  accepted: Type.Integer({ minimum: 0, description: 'messages accepted since ingest started' }),
+  rejected: Type.Integer({ minimum: 0, description: 'messages rejected since ingest started' }),
+  rejectedByCode: Type.Record(Type.String(), Type.Integer({ minimum: 0 })),
+  ratePerSec: Type.Number({ minimum: 0, description: 'accepted messages per second over the last interval' }),
+})
+export type IngestStatus = Static<typeof IngestStatus>

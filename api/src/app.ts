@@ -1,0 +1,118 @@
+/**
+ * The api as a Fastify instance, built but not listening (tests use `inject`, `main.ts` calls `listen`).
+ *
+ * The walk of one request: socket.io takes `/socket.io/*` off the HTTP server before Fastify sees it → routing
+ * (`/api/*` routes, then the dashboard's files) → schema validation of params and query (400
+ * `FM_ERR_VALIDATION`, unknown keys refused) → handler → response serialised through the route's schema →
+ * any throw becomes an `ErrorResponse` in `handleError`.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { fastifySwagger } from '@fastify/swagger'
+import { fastifySwaggerUi } from '@fastify/swagger-ui'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { ErrorResponse } from '@fm/protocol'
+import type { Store, TimeSeriesStore } from '@fm/store'
+import { type FastifyBaseLogger, type FastifyInstance, fastify, type RawServerDefault } from 'fastify'
+import { Server } from 'socket.io'
+import packageJson from '../package.json' with { type: 'json' }
+import type { ApiConfig } from './config.ts'
+import { registerDashboard } from './dashboard.ts'
+import { handleError } from './error-handler.ts'
+import type { Live, LiveServer } from './live.ts'
+import { deviceRoutes } from './routes/devices.ts'
+import { healthRoutes } from './routes/health.ts'
+import { historyRoutes } from './routes/history.ts'
+import { siteRoutes } from './routes/sites.ts'
+
+export type App = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>
+
+export interface ApiDeps {
+  store: Store
+  timeseries: TimeSeriesStore
+  live: Live
+  logger: FastifyBaseLogger
+}
+
+/** What every route plugin receives. */
+export interface RouteDeps {
+  config: Readonly<ApiConfig>
+  store: Store
+  timeseries: TimeSeriesStore
+  live: Live
+  version: string
+}
+
+export const API_VERSION: string = packageJson.version
+const BODY_LIMIT_BYTES = 64 * 1024
+
+const OPENAPI_TAGS = [
+  { name: 'health', description: 'Is the platform working?' },
+  { name: 'sites', description: 'Compounds (小区) and buildings, with their equipment rooms' },
+  { name: 'devices', description: 'Equipment with its latest values and availability' },
+  { name: 'history', description: 'Time series and events of one device' },
+]
+
+async function registerOpenApi(app: App): Promise<void> {
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Facility Monitor API',
+        description:
+          'REST API of an open-source platform that property-management companies run to watch the equipment of ' +
+          'their compounds and buildings live: water tanks, pumps, electrical panels, fire systems, gates. ' +
+          'Live updates come over socket.io (`snapshot`, then `deltas` and `events`); see docs/protocol.md.',
+        version: API_VERSION,
+        license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+      },
+      tags: OPENAPI_TAGS,
+    },
+    // Name shared schemas by their $id (`#/components/schemas/ErrorResponse`) rather than `def-0`.
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
+    },
+  })
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' })
+}
+
+/** socket.io shares the HTTP server; it exists from `ready` until `close`. */
+function attachSocketIo(app: App, live: Live): void {
+  let io: LiveServer | undefined
+  app.addHook('onReady', async () => {
+    io = new Server(app.server, { serveClient: false, maxHttpBufferSize: 64 * 1024 })
+    live.attach(io)
+  })
+  // Before the HTTP server closes: open websockets would otherwise hold `close` forever.
+  app.addHook('preClose', async () => {
+    await io?.close()
+  })
+}
+
+export async function buildApp(config: Readonly<ApiConfig>, deps: ApiDeps): Promise<App> {
+  const app = fastify({
+    loggerInstance: deps.logger,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Unknown keys are refused (with `additionalProperties: false` in the schemas), never silently dropped;
+    // query strings arrive as text, so scalars are coerced to the schema's types.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.setErrorHandler(handleError)
+  app.addSchema(ErrorResponse)
+  await registerOpenApi(app)
+
+  const { store, timeseries, live } = deps
+  const routeDeps: RouteDeps = { config, store, timeseries, live, version: API_VERSION }
+  for (const routes of [healthRoutes, siteRoutes, deviceRoutes, historyRoutes]) {
+    await app.register(routes, { prefix: '/api', ...routeDeps })
+  }
+  await registerDashboard(app, config.dashboardDir)
+  attachSocketIo(app, live)
+  return app
+}

@@ -1,0 +1,95 @@
+/**
+ * The api's configuration, read from the environment once at boot. Every setting but the MQTT password has a
+ * loopback-friendly default; `loadConfig` reports every problem at once and returns a frozen object.
+ */
+import { isAbsolute, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { ERRORS } from './errors.ts'
+
+export interface ApiConfig {
+  /** Folder of the embedded stores (SQLite files). */
+  dataDir: string
+  mqttUrl: string
+  mqttUsername: string
+  mqttPassword: string
+  host: string
+  port: number
+  /** Folder of the built dashboard (`index.html` and `assets/`). */
+  dashboardDir: string
+}
+
+export type Env = Readonly<Record<string, string | undefined>>
+
+const MQTT_PROTOCOLS = ['mqtt:', 'mqtts:', 'tcp:', 'ssl:', 'ws:', 'wss:']
+const DEFAULT_DASHBOARD_DIR = fileURLToPath(new URL('../../dashboard/dist', import.meta.url))
+
+/** Raised when the environment is invalid; `problems` lists every one of them. */
+export class ConfigError extends Error {
+  readonly code = 'FM_ERR_CONFIG_INVALID'
+  readonly problems: readonly string[]
+
+  constructor(problems: string[]) {
+    super(ERRORS.FM_ERR_CONFIG_INVALID.message.replace('%s', problems.map((p) => `  ${p}`).join('\n')))
+    this.name = 'ConfigError'
+    this.problems = problems
+  }
+}
+
+function text(env: Env, name: string, fallback: string): string {
+  return env[name]?.trim() || fallback
+}
+
+/** Secrets are taken verbatim: a leading or trailing space may be part of a password. */
+function secret(env: Env, name: string, problems: string[]): string {
+  const value = env[name]
+  if (!value) problems.push(`${name}: required (a secret, it has no default)`)
+  return value ?? ''
+}
+
+function port(env: Env, name: string, fallback: number, problems: string[]): number {
+  const raw = env[name]?.trim()
+  if (!raw) return fallback
+  const value = Number(raw)
+  if (!/^\d+$/.test(raw) || value > 65_535) {
+    problems.push(`${name}: must be a port number 0–65535, got "${raw}"`)
+    return fallback
+  }
+  return value
+}
+
+function mqttUrl(env: Env, name: string, fallback: string, problems: string[]): string {
+  const value = text(env, name, fallback)
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    problems.push(`${name}: not a URL: "${value}"`)
+    return value
+  }
+  if (!MQTT_PROTOCOLS.includes(url.protocol)) {
+    problems.push(`${name}: protocol must be one of ${MQTT_PROTOCOLS.join(' ')}, got "${url.protocol}"`)
+  }
+  // Credentials belong in their own variables, where they are treated as secrets and never logged.
+  if (url.username || url.password) problems.push(`${name}: must not contain credentials`)
+  return value
+}
+
+function folder(env: Env, name: string, fallback: string): string {
+  const value = text(env, name, fallback)
+  return isAbsolute(value) ? value : resolve(value)
+}
+
+export function loadConfig(env: Env): Readonly<ApiConfig> {
+  const problems: string[] = []
+  const config: ApiConfig = {
+    dataDir: folder(env, 'FM_DATA_DIR', 'data'),
+    mqttUrl: mqttUrl(env, 'FM_MQTT_URL', 'mqtt://127.0.0.1:1883', problems),
+    mqttUsername: text(env, 'FM_API_MQTT_USERNAME', 'svc-api'),
+    mqttPassword: secret(env, 'FM_API_MQTT_PASSWORD', problems),
+    host: text(env, 'FM_API_HOST', '0.0.0.0'),
+    port: port(env, 'FM_API_PORT', 8080, problems),
+    dashboardDir: folder(env, 'FM_API_DASHBOARD_DIR', DEFAULT_DASHBOARD_DIR),
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+  return Object.freeze(config)
+}

@@ -1,0 +1,105 @@
+/**
+ * Every error the api answers with, in one table: a stable code, a message template and an HTTP status
+ * (the pattern of fastify's lib/errors.js). Clients branch on `code`, never on the message text.
+ * `docs/protocol.md` lists every code; a test fails when the two drift apart.
+ */
+import { STATUS_CODES } from 'node:http'
+import { format } from 'node:util'
+import type { ErrorResponse } from '@fm/protocol'
+
+export interface ErrorSpec {
+  /** HTTP status of the response. */
+  statusCode: number
+  /** `util.format` template; `%s` placeholders are filled in order. */
+  message: string
+  /** When the error happens, for the reference documentation. */
+  description: string
+}
+
+export const ERRORS = {
+  FM_ERR_VALIDATION: {
+    statusCode: 400,
+    message: '%s',
+    description: 'A path parameter, query parameter or body does not match the route schema, or has an unknown key.',
+  },
+  FM_ERR_REQUEST_INVALID: {
+    statusCode: 400,
+    message: '%s',
+    description: 'The request is malformed at the HTTP level, e.g. a body that is not valid JSON.',
+  },
+  FM_ERR_BODY_TOO_LARGE: {
+    statusCode: 413,
+    message: 'request body exceeds %s bytes',
+    description: 'The request body is larger than the limit (64 KiB).',
+  },
+  FM_ERR_MEDIA_TYPE_UNSUPPORTED: {
+    statusCode: 415,
+    message: 'unsupported content type %s',
+    description: 'The request body has a content type the route does not accept.',
+  },
+  FM_ERR_NOT_FOUND: {
+    statusCode: 404,
+    message: 'no route %s %s',
+    description: 'No API route matches the method and path.',
+  },
+  FM_ERR_SITE_NOT_FOUND: {
+    statusCode: 404,
+    message: 'site "%s" not found',
+    description: 'No site with this id is provisioned.',
+  },
+  FM_ERR_DEVICE_NOT_FOUND: {
+    statusCode: 404,
+    message: 'device "%s" not found',
+    description: 'No device with this id is registered.',
+  },
+  FM_ERR_HISTORY_RANGE_INVALID: {
+    statusCode: 400,
+    message: '%s',
+    description: 'A history query whose `from` is not before `to`, or that spans more than 400 days.',
+  },
+  FM_ERR_HISTORY_FIELD_UNKNOWN: {
+    statusCode: 400,
+    message: '"%s" is not a telemetry field of %s (fields: %s)',
+    description: 'A history query names a field that devices of this kind do not report.',
+  },
+  FM_ERR_INTERNAL: {
+    statusCode: 500,
+    message: 'internal server error',
+    description: 'An unexpected failure; details are logged on the server, never sent to the client.',
+  },
+  FM_ERR_CONFIG_INVALID: {
+    statusCode: 500,
+    message: 'invalid configuration:\n%s',
+    description: 'The service refuses to start: its environment has invalid or missing settings (not an HTTP answer).',
+  },
+} as const satisfies Record<`FM_ERR_${string}`, ErrorSpec>
+
+export type ErrorCode = keyof typeof ERRORS
+
+/** An expected failure with a code from `ERRORS`; the error handler turns it into an `ErrorResponse`. */
+export class ApiError extends Error {
+  readonly code: ErrorCode
+  readonly statusCode: number
+
+  constructor(code: ErrorCode, message: string) {
+    super(message)
+    this.name = 'ApiError'
+    this.code = code
+    this.statusCode = ERRORS[code].statusCode
+  }
+}
+
+/** Creates the error `code` with its template filled by `args`. */
+export function apiError(code: ErrorCode, ...args: (string | number)[]): ApiError {
+  return new ApiError(code, format(ERRORS[code].message, ...args))
+}
+
+/** The body of an error answer, `{statusCode, code, error, message}`. */
+export function errorBody(error: ApiError): ErrorResponse {
+  return {
+    statusCode: error.statusCode,
+    code: error.code,
+    error: STATUS_CODES[error.statusCode] ?? 'Error',
+    message: error.message,
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * The in-memory view of every device: registry facts plus latest values and availability, and the delta of what
+ * changed since the last flush. Pure and synchronous; `live.ts` feeds it from MQTT and drains it on a timer.
+ *
+ * Coalescing happens here: however many messages a device sends between two flushes, it has one pending delta
+ * holding only the fields whose value changed, each with its latest value.
+ */
+import type { DeviceDelta, DeviceKind, DeviceStatus, DeviceView, FieldValue, Reading } from '@fm/protocol'
+
+export interface DeviceFilter {
+  siteId?: string
+  kind?: DeviceKind
+}
+
+function copyView(view: DeviceView): DeviceView {
+  return { ...view, attributes: { ...view.attributes }, values: { ...view.values } }
+}
+
+function matches(view: DeviceView, filter: DeviceFilter | undefined): boolean {
+  if (filter?.siteId !== undefined && view.siteId !== filter.siteId) return false
+  return filter?.kind === undefined || view.kind === filter.kind
+}
+
+export class LiveState {
+  readonly #views = new Map<string, DeviceView>()
+  readonly #pending = new Map<string, DeviceDelta>()
+
+  constructor(initial: readonly DeviceView[] = []) {
+    for (const view of initial) this.#views.set(view.id, copyView(view))
+  }
+
+  has(deviceId: string): boolean {
+    return this.#views.has(deviceId)
+  }
+
+  /** A copy of one device's view, so that callers never alias the live state. */
+  get(deviceId: string): DeviceView | undefined {
+    const view = this.#views.get(deviceId)
+    return view && copyView(view)
+  }
+
+  list(filter?: DeviceFilter): DeviceView[] {
+    return [...this.#views.values()].filter((view) => matches(view, filter)).map(copyView)
+  }
+
+  /** Replaces the registry facts from the store, keeping live state. Returns true when devices came or went. */
+  mergeRegistry(registry: readonly DeviceView[]): boolean {
+    const known = new Set(registry.map((view) => view.id))
+    let changed = false
+    for (const id of this.#views.keys()) {
+      if (known.has(id)) continue
+      this.#views.delete(id)
+      this.#pending.delete(id)
+      changed = true
+    }
+    for (const fresh of registry) {
+      const next = copyView(fresh)
+      const current = this.#views.get(fresh.id)
+      if (current) {
+        // The store's copy of the live fields may lag behind what this process has seen over MQTT.
+        next.online = current.online
+        next.lastSeen = current.lastSeen
+        next.values = current.values
+        next.valuesTs = current.valuesTs
+      } else {
+        changed = true
+      }
+      this.#views.set(fresh.id, next)
+    }
+    return changed
+  }
+
+  applyReading(reading: Reading): void {
+    const view = this.#views.get(reading.deviceId)
+    if (!view) return
+    this.touch(view.id, reading.ts)
+    // A reading older than the one shown (a device flushing its offline buffer) must not overwrite newer values.
+    if (view.valuesTs !== null && reading.ts < view.valuesTs) return
+    for (const [field, value] of Object.entries(reading.values as Record<string, FieldValue | undefined>)) {
+      if (value === undefined || view.values[field] === value) continue
+      view.values[field] = value
+      const delta = this.#deltaOf(view.id)
+      delta.values ??= {}
+      delta.values[field] = value
+    }
+    if (view.valuesTs !== reading.ts) {
+      view.valuesTs = reading.ts
+      this.#deltaOf(view.id).valuesTs = reading.ts
+    }
+  }
+
+  /** `retained`: replayed by the broker on subscribe, so it says nothing about when the device was last seen. */
+  applyStatus(status: DeviceStatus, retained: boolean): void {
+    const view = this.#views.get(status.deviceId)
+    if (!view) return
+    if (view.online !== status.online) {
+      view.online = status.online
+      this.#deltaOf(view.id).online = status.online
+    }
+    // An offline status is usually the last will, sent by the broker after the device went silent: it is not a
+    // sighting of the device.
+    if (!retained && status.online) this.touch(view.id, status.ts)
+  }
+
+  /** Any message proves the device was there at `ts`. */
+  touch(deviceId: string, ts: number): void {
+    const view = this.#views.get(deviceId)
+    if (!view || (view.lastSeen !== null && view.lastSeen >= ts)) return
+    view.lastSeen = ts
+    this.#deltaOf(deviceId).lastSeen = ts
+  }
+
+  /** Returns the pending deltas and starts a new batch. */
+  takeDeltas(): DeviceDelta[] {
+    const deltas = [...this.#pending.values()]
+    this.#pending.clear()
+    return deltas
+  }
+
+  #deltaOf(id: string): DeviceDelta {
+    let delta = this.#pending.get(id)
+    if (!delta) {
+      delta = { id }
+      this.#pending.set(id, delta)
+    }
+    return delta
+  }
+}

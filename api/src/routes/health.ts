@@ -1,0 +1,114 @@
+/**
+ * `GET /api/health`: one answer for the control room's status bar and for load balancers. Each part is probed
+ * on its own with a deadline; the overall status is the worst part. 200 when ok or degraded, 503 when down.
+ */
+import { access } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Health, type IngestStatus, type PartHealth } from '@fm/protocol'
+import type { FastifyBaseLogger } from 'fastify'
+import type { RouteDeps } from '../app.ts'
+import { INGEST_STATUS_INTERVAL_MS } from '../service-status.ts'
+
+type Status = PartHealth['status']
+
+/** A probe that has not answered by then counts as down: a hung database must not hang the health check. */
+const PROBE_TIMEOUT_MS = 2_000
+const SEVERITY: Record<Status, number> = { ok: 0, degraded: 1, down: 2 }
+
+export function worstStatus(parts: readonly PartHealth[]): Status {
+  let worst: Status = 'ok'
+  for (const part of parts) if (SEVERITY[part.status] > SEVERITY[worst]) worst = part.status
+  return worst
+}
+
+export function ingestHealth(status: IngestStatus | undefined, now: number): PartHealth {
+  if (!status) return { status: 'degraded', detail: 'no status received from ingest: is it running?' }
+  if (!status.online) return { status: 'down', detail: 'ingest is offline: readings are not stored, alarms not raised' }
+  const ageMs = now - status.ts
+  if (ageMs > 3 * (status.intervalMs ?? INGEST_STATUS_INTERVAL_MS)) {
+    return { status: 'degraded', detail: `ingest status is stale: last one ${Math.round(ageMs / 1000)} s ago` }
+  }
+  return { status: 'ok' }
+}
+
+async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)
+  })
+  try {
+    return await Promise.race([work, deadline])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** Runs one probe; its error is logged, and only a generic detail is answered (the endpoint is public). */
+async function probe(log: FastifyBaseLogger, name: string, check: () => unknown): Promise<PartHealth> {
+  try {
+    await withDeadline(Promise.resolve().then(check), PROBE_TIMEOUT_MS)
+    return { status: 'ok' }
+  } catch (error) {
+    log.warn({ err: error, part: name }, 'health probe failed')
+    return { status: 'down', detail: `${name} does not answer; see the api log` }
+  }
+}
+
+async function dashboardHealth(dashboardDir: string): Promise<PartHealth> {
+  try {
+    await access(join(dashboardDir, 'index.html'))
+    return { status: 'ok' }
+  } catch {
+    return { status: 'degraded', detail: 'dashboard not built: run `npm run build -w dashboard`' }
+  }
+}
+
+export async function checkHealth(deps: RouteDeps, log: FastifyBaseLogger): Promise<Health> {
+  const { config, live, store, timeseries } = deps
+  const now = Date.now()
+  const [storePart, timeseriesPart, dashboardPart] = await Promise.all([
+    probe(log, 'store', () => store.listSites()),
+    // Any query proves the store answers; a device that does not exist keeps it trivial.
+    probe(log, 'timeseries', () => timeseries.history({ deviceId: '-', kind: 'pump', from: now - 1, to: now })),
+    dashboardHealth(config.dashboardDir),
+  ])
+  const parts: Record<string, PartHealth> = {
+    mqtt: live.mqttConnected() ? { status: 'ok' } : { status: 'down', detail: 'not connected to the MQTT broker' },
+    store: storePart,
+    timeseries: timeseriesPart,
+    ingest: ingestHealth(live.ingestStatus(), now),
+    dashboard: dashboardPart,
+  }
+  const devices = live.devices()
+  const health: Health = {
+    status: worstStatus(Object.values(parts)),
+    version: deps.version,
+    uptimeSec: Math.round(process.uptime()),
+    parts,
+    devices: { total: devices.length, online: devices.filter((device) => device.online).length },
+  }
+  const ingest = live.ingestStatus()
+  if (ingest) health.ingest = { accepted: ingest.accepted, rejected: ingest.rejected, ratePerSec: ingest.ratePerSec }
+  return health
+}
+
+export const healthRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, deps) => {
+  app.get(
+    '/health',
+    {
+      // Polled every few seconds by monitors: keep it out of the info log.
+      logLevel: 'warn',
+      schema: {
+        tags: ['health'],
+        summary: 'Health of the api and of the parts it depends on',
+        description: 'The status is the worst of its parts: 200 when ok or degraded, 503 when down.',
+        response: { 200: Health, 503: Health },
+      },
+    },
+    async (request, reply) => {
+      const health = await checkHealth(deps, request.log)
+      return reply.code(health.status === 'down' ? 503 : 200).send(health)
+    },
+  )
+}

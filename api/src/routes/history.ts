@@ -1,0 +1,129 @@
+/**
+ * `GET /api/devices/:deviceId/history` (time series at a resolution picked for the chart) and
+ * `GET /api/devices/:deviceId/events` (what happened, newest first). Both read the stores, not the live view.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { type DeviceKind, History, StoredEvent, telemetryFields } from '@fm/protocol'
+import type { DeviceRecord, HistoryQuery, Store } from '@fm/store'
+import { Type } from 'typebox'
+import type { RouteDeps } from '../app.ts'
+import { apiError } from '../errors.ts'
+import { DeviceParams, errorResponses } from './schemas.ts'
+
+export const DEFAULT_HISTORY_SPAN_MS = 60 * 60 * 1000
+export const MAX_HISTORY_SPAN_DAYS = 400
+export const MAX_HISTORY_POINTS = 2_000
+const DAY_MS = 24 * 60 * 60 * 1000
+
+/** The largest time a JavaScript Date can hold, epoch ms. */
+const MAX_TIME_MS = 8.64e15
+
+const Time = (description: string) =>
+  Type.Union([Type.Integer({ minimum: 0, maximum: MAX_TIME_MS }), Type.String({ format: 'date-time' })], {
+    description: `${description}: epoch milliseconds or an ISO 8601 date-time with offset`,
+  })
+
+const HistoryQueryString = Type.Object(
+  {
+    from: Type.Optional(Time('start, inclusive; default one hour before `to`')),
+    to: Type.Optional(Time('end, exclusive; default now')),
+    fields: Type.Optional(
+      Type.String({
+        pattern: '^[a-z0-9_]+(,[a-z0-9_]+)*$',
+        maxLength: 2_000,
+        description: 'comma-separated telemetry fields of the device kind; all of them when absent',
+      }),
+    ),
+    maxPoints: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: MAX_HISTORY_POINTS, default: 500, description: 'points per series' }),
+    ),
+  },
+  { additionalProperties: false },
+)
+
+const EventsQueryString = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000, default: 100 })),
+    before: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: MAX_TIME_MS, description: 'only events before this time, epoch ms' }),
+    ),
+  },
+  { additionalProperties: false },
+)
+
+function epochMs(value: number | string): number {
+  return typeof value === 'number' ? value : Date.parse(value)
+}
+
+/** Resolves the time range with its defaults and checks it; throws `FM_ERR_HISTORY_RANGE_INVALID`. */
+export function historyRange(from: number | string | undefined, to: number | string | undefined, now: number) {
+  const end = to === undefined ? now : epochMs(to)
+  const start = from === undefined ? end - DEFAULT_HISTORY_SPAN_MS : epochMs(from)
+  if (!(start < end)) throw apiError('FM_ERR_HISTORY_RANGE_INVALID', `from (${start}) must be before to (${end})`)
+  if (end - start > MAX_HISTORY_SPAN_DAYS * DAY_MS) {
+    throw apiError('FM_ERR_HISTORY_RANGE_INVALID', `the range spans more than ${MAX_HISTORY_SPAN_DAYS} days`)
+  }
+  return { from: start, to: end }
+}
+
+/** Splits and checks `fields` against the kind's catalogue; throws `FM_ERR_HISTORY_FIELD_UNKNOWN`. */
+export function historyFields(kind: DeviceKind, fields: string | undefined): string[] | undefined {
+  if (fields === undefined) return undefined
+  const known = telemetryFields(kind).map((field) => field.key)
+  const requested = [...new Set(fields.split(','))]
+  const unknown = requested.find((field) => !known.includes(field))
+  if (unknown !== undefined) throw apiError('FM_ERR_HISTORY_FIELD_UNKNOWN', unknown, kind, known.join(', '))
+  return requested
+}
+
+function deviceOr404(store: Store, deviceId: string): DeviceRecord {
+  const device = store.getDevice(deviceId)
+  if (!device) throw apiError('FM_ERR_DEVICE_NOT_FOUND', deviceId)
+  return device
+}
+
+export const historyRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { store, timeseries }) => {
+  app.get(
+    '/devices/:deviceId/history',
+    {
+      schema: {
+        tags: ['history'],
+        summary: 'Time series of a device, in buckets sized for a chart',
+        description: `Per field: mean, min, max and count per bucket. The range may span up to ${MAX_HISTORY_SPAN_DAYS} days.`,
+        params: DeviceParams,
+        querystring: HistoryQueryString,
+        response: { 200: History, ...errorResponses(400, 404, 500) },
+      },
+    },
+    (request) => {
+      const device = deviceOr404(store, request.params.deviceId)
+      const { from, to, fields, maxPoints } = request.query
+      const query: HistoryQuery = { deviceId: device.id, kind: device.kind, ...historyRange(from, to, Date.now()) }
+      const selected = historyFields(device.kind, fields)
+      if (selected) query.fields = selected
+      if (maxPoints !== undefined) query.maxPoints = maxPoints
+      return timeseries.history(query)
+    },
+  )
+
+  app.get(
+    '/devices/:deviceId/events',
+    {
+      schema: {
+        tags: ['history'],
+        summary: 'Events of a device (fire points, plates, patrol scans), newest first',
+        params: DeviceParams,
+        querystring: EventsQueryString,
+        response: { 200: Type.Array(StoredEvent), ...errorResponses(400, 404, 500) },
+      },
+    },
+    (request) => {
+      const device = deviceOr404(store, request.params.deviceId)
+      const { limit, before } = request.query
+      const options: { limit?: number; before?: number } = {}
+      if (limit !== undefined) options.limit = limit
+      if (before !== undefined) options.before = before
+      return store.listEvents(device.id, options)
+    },
+  )
+}

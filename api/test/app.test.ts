@@ -1,0 +1,87 @@
+import type { ErrorResponse } from '@fm/protocol'
+import { afterEach, describe, expect, it } from 'vitest'
+import { ERRORS } from '../src/errors.ts'
+import { closeAll, startApi } from './fixtures.ts'
+
+afterEach(closeAll)
+
+interface OpenApiDocument {
+  openapi: string
+  info: { title: string; description: string }
+  paths: Record<string, Record<string, { tags?: string[]; summary?: string; responses: Record<string, unknown> }>>
+  components?: { schemas?: Record<string, unknown> }
+}
+
+describe('errors', () => {
+  it('answers an unknown /api route with a JSON 404 FM_ERR_NOT_FOUND', async () => {
+    const { app } = await startApi()
+
+    const get = await app.inject('/api/nope?x=1')
+    const post = await app.inject({ method: 'POST', url: '/api/devices', payload: {} })
+
+    expect(get.statusCode).toBe(404)
+    expect(get.headers['content-type']).toMatch(/^application\/json/)
+    expect(get.json<ErrorResponse>()).toEqual({
+      statusCode: 404,
+      code: 'FM_ERR_NOT_FOUND',
+      error: 'Not Found',
+      message: 'no route GET /api/nope',
+    })
+    expect(post.json<ErrorResponse>()).toMatchObject({ statusCode: 404, code: 'FM_ERR_NOT_FOUND' })
+  })
+
+  it('answers a bad path parameter with FM_ERR_VALIDATION', async () => {
+    const { app } = await startApi()
+
+    const response = await app.inject('/api/devices/Pump%201')
+
+    expect(response.statusCode).toBe(400)
+    expect(response.json<ErrorResponse>()).toMatchObject({ code: 'FM_ERR_VALIDATION', error: 'Bad Request' })
+  })
+
+  it('keeps every code in the FM_ERR_<AREA>_<WHAT> shape with a status and a description', () => {
+    for (const [code, spec] of Object.entries(ERRORS)) {
+      expect(code).toMatch(/^FM_ERR_[A-Z]+(_[A-Z]+)*$/)
+      expect(spec.statusCode).toBeGreaterThanOrEqual(400)
+      expect(spec.description).not.toBe('')
+    }
+  })
+})
+
+describe('OpenAPI', () => {
+  it('publishes an OpenAPI 3.1 document at /api/docs/json listing every route', async () => {
+    const { app } = await startApi()
+
+    const response = await app.inject('/api/docs/json')
+
+    expect(response.statusCode).toBe(200)
+    const doc = response.json<OpenApiDocument>()
+    expect(doc.openapi).toBe('3.1.0')
+    expect(doc.info.title).toBe('Facility Monitor API')
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/api/devices',
+      '/api/devices/{deviceId}',
+      '/api/devices/{deviceId}/events',
+      '/api/devices/{deviceId}/history',
+      '/api/health',
+      '/api/sites',
+      '/api/sites/{siteId}',
+    ])
+    for (const [path, operations] of Object.entries(doc.paths)) {
+      const get = operations.get
+      expect(get?.summary, path).toBeTruthy()
+      expect(get?.tags?.length, path).toBeGreaterThan(0)
+      expect(Object.keys(get?.responses ?? {}), path).toContain('200')
+    }
+    expect(doc.components?.schemas).toHaveProperty('ErrorResponse')
+  })
+
+  it('serves the Swagger UI at /api/docs', async () => {
+    const { app } = await startApi()
+
+    const response = await app.inject('/api/docs/')
+
+    expect(response.statusCode).toBe(200)
+    expect(response.headers['content-type']).toMatch(/^text\/html/)
+  })
+})

@@ -1,0 +1,82 @@
+import type { DeviceView, ErrorResponse } from '@fm/protocol'
+import { afterEach, describe, expect, it } from 'vitest'
+import { closeAll, connectClient, deviceTopic, SITE_ID, startApi } from './fixtures.ts'
+
+afterEach(closeAll)
+
+describe('devices', () => {
+  it('lists devices with the values a device published through the broker', async () => {
+    const api = await startApi()
+    const pump = await connectClient(api.brokerUrl)
+    const ts = Date.now()
+    await pump.publishAsync(deviceTopic('pump', 'pump-1', 'status'), JSON.stringify({ online: true }), {
+      qos: 1,
+      retain: true,
+    })
+    await pump.publishAsync(
+      deviceTopic('pump', 'pump-1', 'telemetry'),
+      JSON.stringify({ ts, running: true, outlet_pressure_mpa: 0.62, frequency_hz: 43.5 }),
+    )
+
+    const listPumps = async () => (await api.app.inject('/api/devices?kind=pump')).json<DeviceView[]>()
+    await expect.poll(async () => (await listPumps())[0]?.valuesTs).toBe(ts)
+
+    const [view] = await listPumps()
+    expect(view).toMatchObject({
+      id: 'pump-1',
+      siteId: SITE_ID,
+      kind: 'pump',
+      name: '1#加压泵',
+      roomId: 'pump-room',
+      online: true,
+      values: { running: true, outlet_pressure_mpa: 0.62, frequency_hz: 43.5 },
+      valuesTs: ts,
+    })
+    expect(view?.lastSeen).toBeGreaterThanOrEqual(ts)
+  })
+
+  it('filters by site and kind', async () => {
+    const { app } = await startApi()
+
+    const all = (await app.inject(`/api/devices?siteId=${SITE_ID}`)).json<DeviceView[]>()
+    const gates = (await app.inject('/api/devices?kind=gate')).json<DeviceView[]>()
+    const elsewhere = (await app.inject('/api/devices?siteId=elsewhere')).json<DeviceView[]>()
+
+    expect(all.map((device) => device.id).sort()).toEqual(['gate-east', 'pump-1', 'tank-1'])
+    expect(gates.map((device) => device.id)).toEqual(['gate-east'])
+    expect(elsewhere).toEqual([])
+  })
+
+  it('answers one device by id', async () => {
+    const { app } = await startApi()
+
+    const response = await app.inject('/api/devices/tank-1')
+
+    expect(response.statusCode).toBe(200)
+    expect(response.json<DeviceView>()).toMatchObject({ id: 'tank-1', kind: 'water-tank', online: false })
+  })
+
+  it('answers 404 FM_ERR_DEVICE_NOT_FOUND for an unknown device', async () => {
+    const { app } = await startApi()
+
+    const response = await app.inject('/api/devices/pump-99')
+
+    expect(response.statusCode).toBe(404)
+    expect(response.json<ErrorResponse>()).toMatchObject({ code: 'FM_ERR_DEVICE_NOT_FOUND', statusCode: 404 })
+  })
+
+  it('refuses an unknown kind and an unknown query parameter with FM_ERR_VALIDATION', async () => {
+    const { app } = await startApi()
+
+    const badKind = await app.inject('/api/devices?kind=boiler')
+    const unknownParameter = await app.inject('/api/devices?site=xingfuli')
+
+    expect(badKind.statusCode).toBe(400)
+    expect(badKind.json<ErrorResponse>().code).toBe('FM_ERR_VALIDATION')
+    expect(unknownParameter.statusCode).toBe(400)
+    expect(unknownParameter.json<ErrorResponse>()).toMatchObject({
+      code: 'FM_ERR_VALIDATION',
+      message: 'querystring: unknown parameter "site"',
+    })
+  })
+})

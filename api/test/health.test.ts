@@ -1,0 +1,97 @@
+import type { Health, IngestStatus } from '@fm/protocol'
+import { afterEach, describe, expect, it } from 'vitest'
+import { builtDashboard, closeAll, connectClient, startApi } from './fixtures.ts'
+
+afterEach(closeAll)
+
+function ingestStatus(overrides: Partial<IngestStatus> = {}): IngestStatus {
+  return {
+    online: true,
+    ts: Date.now(),
+    accepted: 1200,
+    rejected: 3,
+    rejectedByCode: { FM_ERR_MQTT_SCHEMA_INVALID: 3 },
+    ratePerSec: 4.5,
+    ...overrides,
+  }
+}
+
+async function publishIngestStatus(brokerUrl: string, status: IngestStatus): Promise<void> {
+  const ingest = await connectClient(brokerUrl)
+  await ingest.publishAsync('fm/services/ingest/status', JSON.stringify(status), { qos: 1, retain: true })
+}
+
+describe('GET /api/health', () => {
+  it('is ok when every part is, with device and ingest counters', async () => {
+    const api = await startApi({ dashboardDir: builtDashboard() })
+    await publishIngestStatus(api.brokerUrl, ingestStatus())
+    await expect.poll(() => api.live.ingestStatus()).toBeDefined()
+
+    const response = await api.app.inject('/api/health')
+
+    expect(response.statusCode).toBe(200)
+    const health = response.json<Health>()
+    expect(health.status).toBe('ok')
+    for (const part of ['mqtt', 'store', 'timeseries', 'ingest', 'dashboard']) {
+      expect(health.parts[part]).toEqual({ status: 'ok' })
+    }
+    expect(health.devices).toEqual({ total: 3, online: 0 })
+    expect(health.ingest).toEqual({ accepted: 1200, rejected: 3, ratePerSec: 4.5 })
+    expect(health.version).toMatch(/^\d+\.\d+\.\d+/)
+  })
+
+  it('is degraded, still 200, while no ingest status has been received', async () => {
+    const api = await startApi({ dashboardDir: builtDashboard() })
+
+    const response = await api.app.inject('/api/health')
+
+    expect(response.statusCode).toBe(200)
+    const health = response.json<Health>()
+    expect(health.status).toBe('degraded')
+    expect(health.parts.ingest).toMatchObject({ status: 'degraded', detail: expect.stringContaining('ingest') })
+    expect(health.parts.mqtt).toEqual({ status: 'ok' })
+    expect(health.ingest).toBeUndefined()
+  })
+
+  it('is degraded when the ingest status is older than three intervals', async () => {
+    const api = await startApi({ dashboardDir: builtDashboard() })
+    await publishIngestStatus(api.brokerUrl, ingestStatus({ ts: Date.now() - 10 * 60_000 }))
+    await expect.poll(() => api.live.ingestStatus()).toBeDefined()
+
+    const health = (await api.app.inject('/api/health')).json<Health>()
+
+    expect(health.parts.ingest).toMatchObject({ status: 'degraded', detail: expect.stringContaining('stale') })
+  })
+
+  it('answers 503 when ingest announced it is offline', async () => {
+    const api = await startApi({ dashboardDir: builtDashboard() })
+    await publishIngestStatus(api.brokerUrl, ingestStatus({ online: false }))
+    await expect.poll(() => api.live.ingestStatus()?.online).toBe(false)
+
+    const response = await api.app.inject('/api/health')
+
+    expect(response.statusCode).toBe(503)
+    expect(response.json<Health>()).toMatchObject({ status: 'down', parts: { ingest: { status: 'down' } } })
+  })
+
+  it('answers 503 when the api has no MQTT connection', async () => {
+    const api = await startApi({ dashboardDir: builtDashboard() })
+    await api.live.stop()
+
+    const response = await api.app.inject('/api/health')
+
+    expect(response.statusCode).toBe(503)
+    expect(response.json<Health>().parts.mqtt).toMatchObject({ status: 'down' })
+  })
+
+  it('reports a dashboard that is not built as degraded, with how to build it', async () => {
+    const api = await startApi()
+
+    const health = (await api.app.inject('/api/health')).json<Health>()
+
+    expect(health.parts.dashboard).toMatchObject({
+      status: 'degraded',
+      detail: expect.stringContaining('npm run build'),
+    })
+  })
+})

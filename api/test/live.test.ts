@@ -1,0 +1,199 @@
+import type { DeviceDelta } from '@fm/protocol'
+import { afterEach, describe, expect, it } from 'vitest'
+import { closeAll, compound, connectClient, connectRecorder, deviceTopic, type Recorder, startApi } from './fixtures.ts'
+
+afterEach(closeAll)
+
+const OFFLINE = JSON.stringify({ online: false })
+const ONLINE = JSON.stringify({ online: true })
+
+function deltasFor(recorder: Recorder, deviceId: string): DeviceDelta[] {
+  return recorder.received
+    .filter((entry) => entry.event === 'deltas')
+    .flatMap((entry) => entry.data as DeviceDelta[])
+    .filter((delta) => delta.id === deviceId)
+}
+
+const hasDelta = (id: string, matches: (delta: DeviceDelta) => boolean) => (deltas: DeviceDelta[]) =>
+  deltas.some((delta) => delta.id === id && matches(delta))
+
+describe('live over socket.io', () => {
+  it('sends a snapshot first, then deltas after a device publishes telemetry', async () => {
+    const api = await startApi()
+    const recorder = await connectRecorder(api)
+    const snapshot = await recorder.next('snapshot')
+    const tank = await connectClient(api.brokerUrl)
+
+    await tank.publishAsync(deviceTopic('water-tank', 'tank-1', 'telemetry'), JSON.stringify({ level_pct: 72.5 }))
+    const deltas = await recorder.next(
+      'deltas',
+      hasDelta('tank-1', (delta) => delta.values?.level_pct === 72.5),
+    )
+
+    expect(recorder.received[0]?.event).toBe('snapshot')
+    expect(snapshot.devices.map((device) => device.id).sort()).toEqual(['gate-east', 'pump-1', 'tank-1'])
+    expect(deltas.find((delta) => delta.id === 'tank-1')).toMatchObject({
+      values: { level_pct: 72.5 },
+      valuesTs: expect.any(Number),
+      lastSeen: expect.any(Number),
+    })
+  })
+
+  it('gives a socket that connects later the current state in its snapshot', async () => {
+    const api = await startApi()
+    const pump = await connectClient(api.brokerUrl)
+    await pump.publishAsync(deviceTopic('pump', 'pump-1', 'status'), ONLINE, { qos: 1, retain: true })
+    await pump.publishAsync(deviceTopic('pump', 'pump-1', 'telemetry'), JSON.stringify({ current_a: 18.2 }))
+    await expect.poll(() => api.live.device('pump-1')?.values.current_a).toBe(18.2)
+
+    const recorder = await connectRecorder(api)
+    const snapshot = await recorder.next('snapshot')
+
+    expect(snapshot.devices.find((device) => device.id === 'pump-1')).toMatchObject({
+      online: true,
+      values: { current_a: 18.2 },
+    })
+  })
+
+  it('coalesces 50 rapid readings into a few deltas per device, the last value winning', async () => {
+    const api = await startApi()
+    const recorder = await connectRecorder(api)
+    await recorder.next('snapshot')
+    const pump = await connectClient(api.brokerUrl)
+    const topic = deviceTopic('pump', 'pump-1', 'telemetry')
+    const start = Date.now()
+
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        pump.publishAsync(topic, JSON.stringify({ ts: start + i, outlet_pressure_mpa: i / 100, running: true })),
+      ),
+    )
+    await recorder.next(
+      'deltas',
+      hasDelta('pump-1', (delta) => delta.values?.outlet_pressure_mpa === 0.49),
+    )
+
+    const pumpDeltas = deltasFor(recorder, 'pump-1')
+    expect(pumpDeltas.length).toBeLessThanOrEqual(5)
+    expect(pumpDeltas.at(-1)).toMatchObject({ values: { outlet_pressure_mpa: 0.49 }, valuesTs: start + 49 })
+    for (const entry of recorder.received.filter((candidate) => candidate.event === 'deltas')) {
+      const ids = (entry.data as DeviceDelta[]).map((delta) => delta.id)
+      expect(new Set(ids).size, 'one delta per device per flush').toBe(ids.length)
+    }
+    expect(api.live.device('pump-1')?.values.outlet_pressure_mpa).toBe(0.49)
+  })
+
+  it('sends only the fields whose value changed', async () => {
+    const api = await startApi()
+    const recorder = await connectRecorder(api)
+    await recorder.next('snapshot')
+    const tank = await connectClient(api.brokerUrl)
+    const topic = deviceTopic('water-tank', 'tank-1', 'telemetry')
+
+    await tank.publishAsync(topic, JSON.stringify({ level_pct: 50, overflow: false }))
+    await recorder.next(
+      'deltas',
+      hasDelta('tank-1', (delta) => delta.values?.level_pct === 50),
+    )
+    await tank.publishAsync(topic, JSON.stringify({ level_pct: 51, overflow: false }))
+    const deltas = await recorder.next(
+      'deltas',
+      hasDelta('tank-1', (delta) => delta.values?.level_pct === 51),
+    )
+
+    expect(deltas.find((delta) => delta.id === 'tank-1')?.values).toEqual({ level_pct: 51 })
+  })
+
+  it('propagates a device going offline through its last will', async () => {
+    const api = await startApi()
+    const recorder = await connectRecorder(api)
+    await recorder.next('snapshot')
+    const statusTopic = deviceTopic('gate', 'gate-east', 'status')
+    const gate = await connectClient(api.brokerUrl, {
+      will: { topic: statusTopic, payload: Buffer.from(OFFLINE), qos: 1, retain: true },
+    })
+    await gate.publishAsync(statusTopic, ONLINE, { qos: 1, retain: true })
+    await recorder.next(
+      'deltas',
+      hasDelta('gate-east', (delta) => delta.online === true),
+    )
+
+    // The connection dies without a DISCONNECT, as when the gatehouse loses power: the broker sends the will.
+    gate.stream.destroy()
+    await recorder.next(
+      'deltas',
+      hasDelta('gate-east', (delta) => delta.online === false),
+    )
+
+    expect(api.live.device('gate-east')?.online).toBe(false)
+    const view = (await api.app.inject('/api/devices/gate-east')).json<{ online: boolean }>()
+    expect(view.online).toBe(false)
+  })
+
+  it('forwards device events in an events batch', async () => {
+    const api = await startApi()
+    const recorder = await connectRecorder(api)
+    await recorder.next('snapshot')
+    const gate = await connectClient(api.brokerUrl)
+    const plate = { type: 'plate', plate: '鄂A12345', plate_color: 'blue', confidence_pct: 98.5, direction: 'in' }
+
+    await gate.publishAsync(deviceTopic('gate', 'gate-east', 'event'), JSON.stringify(plate), { qos: 1 })
+    const events = await recorder.next('events')
+
+    expect(events).toHaveLength(1)
+    expect(events[0]).toMatchObject({
+      deviceId: 'gate-east',
+      kind: 'gate',
+      event: { ...plate, ts: expect.any(Number) },
+    })
+  })
+
+  it('skips invalid messages and messages from unregistered devices', async () => {
+    const api = await startApi()
+    const recorder = await connectRecorder(api)
+    await recorder.next('snapshot')
+    const client = await connectClient(api.brokerUrl)
+
+    await client.publishAsync(deviceTopic('water-tank', 'tank-1', 'telemetry'), '{"level_pct": 500}')
+    await client.publishAsync(deviceTopic('water-tank', 'tank-9', 'telemetry'), '{"level_pct": 40}')
+    await client.publishAsync(deviceTopic('water-tank', 'tank-1', 'telemetry'), 'not json')
+    await client.publishAsync(deviceTopic('water-tank', 'tank-1', 'telemetry'), '{"level_pct": 41}')
+    // Messages from one publisher arrive in order: once the last one shows, the others have been handled.
+    await recorder.next(
+      'deltas',
+      hasDelta('tank-1', (delta) => delta.values?.level_pct === 41),
+    )
+
+    expect(deltasFor(recorder, 'tank-1').map((delta) => delta.values?.level_pct)).toEqual([41])
+    expect(deltasFor(recorder, 'tank-9')).toEqual([])
+    expect(api.live.device('tank-9')).toBeUndefined()
+  })
+
+  it('drops open sockets when the app closes, so that shutdown does not hang and browsers reconnect', async () => {
+    const api = await startApi()
+    const recorder = await connectRecorder(api)
+    await recorder.next('snapshot')
+    const disconnected = new Promise<string>((resolve) => recorder.socket.once('disconnect', resolve))
+
+    await api.app.close()
+
+    // Not 'io server disconnect', which would tell the browser to stay away: it reconnects to the next instance.
+    expect(await disconnected).toBe('transport close')
+  })
+
+  it('learns a device provisioned after start from its first message and sends everyone a new snapshot', async () => {
+    const api = await startApi({ registryReloadMinIntervalMs: 0 })
+    const recorder = await connectRecorder(api)
+    await recorder.next('snapshot')
+    const manifest = compound()
+    manifest.devices.push({ id: 'tank-2', kind: 'water-tank', name: '消防水箱', password: 'tank-2-password-x' })
+    await api.store.provisionSite(manifest)
+    const tank = await connectClient(api.brokerUrl)
+
+    await tank.publishAsync(deviceTopic('water-tank', 'tank-2', 'telemetry'), JSON.stringify({ level_pct: 88 }))
+    const snapshot = await recorder.next('snapshot', (data) => data.devices.some((device) => device.id === 'tank-2'))
+
+    expect(snapshot.devices.find((device) => device.id === 'tank-2')).toMatchObject({ values: { level_pct: 88 } })
+    expect(api.live.devices()).toHaveLength(4)
+  })
+})
