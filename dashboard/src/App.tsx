@@ -1,0 +1,65 @@
+import { useTranslation } from 'react-i18next'
+import { Outlet, Route, Routes } from 'react-router'
+import { AppHeader } from './components/layout/AppHeader.tsx'
+import { ErrorBoundary } from './components/layout/ErrorBoundary.tsx'
+import { useConnection, useSnapshotReady } from './live/store.ts'
+import { DevicePage } from './pages/DevicePage.tsx'
+import { NotFoundPage } from './pages/NotFoundPage.tsx'
+import { OverviewPage } from './pages/OverviewPage.tsx'
+
+/** Says so when the values on screen stopped being live: a frozen screen must never look like a quiet night. */
+function StaleBanner() {
+  const { t } = useTranslation()
+  const connection = useConnection()
+  const ready = useSnapshotReady()
+  if (!ready || connection !== 'offline') return null
+  return (
+    <div className="stale-banner" role="alert">
+      {t('connection.stale')}
+    </div>
+  )
+}
+
+function PageError() {
+  const { t } = useTranslation()
+  return (
+    <div className="page">
+      <div className="empty-state" role="alert">
+        <h1>{t('app.error')}</h1>
+        <button type="button" className="button" onClick={() => window.location.reload()}>
+          {t('app.reload')}
+        </button>
+      </div>
+    </div>
+  )
+}
+
+function AppShell() {
+  const { t } = useTranslation()
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        {t('app.skipToContent')}
+      </a>
+      <AppHeader />
+      <StaleBanner />
+      <main id="main">
+        <ErrorBoundary fallback={<PageError />}>
+          <Outlet />
+        </ErrorBoundary>
+      </main>
+    </>
+  )
+}
+
+export function App() {
+  return (
+    <Routes>
+      <Route element={<AppShell />}>
+        <Route index element={<OverviewPage />} />
+        <Route path="devices/:deviceId" element={<DevicePage />} />
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  )
+}

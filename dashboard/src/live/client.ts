@@ -1,0 +1,128 @@
+/**
+ * The one live connection of the dashboard (windfront's single WebSocketManager, STYLE §2.2 step 6).
+ *
+ * `snapshot` replaces the store at once. `deltas` and `events` are queued and committed together once per animation
+ * frame, so a burst of messages costs one store update and one render, not one per message. The queue is flushed at
+ * once when it grows past `MAX_QUEUED_ITEMS`: a hidden tab gets no animation frames, and memory must stay bounded.
+ */
+import type { ClientToServerEvents, DeviceDelta, DeviceEvent, LiveSnapshot, ServerToClientEvents } from '@fm/protocol'
+import { io, type Socket } from 'socket.io-client'
+import {
+  appendEvents,
+  applyDeltas,
+  applySnapshot,
+  type ConnectionState,
+  type LiveStore,
+  setConnection,
+} from './store.ts'
+
+export const MAX_QUEUED_ITEMS = 500
+/** socket.io retries forever; the cap keeps a guard's screen from waiting a minute after the api restarts. */
+export const RECONNECT_DELAY_MAX_MS = 5_000
+
+/** What a transport reports; the client turns it into store updates. */
+export interface LiveHandlers {
+  connection(state: ConnectionState): void
+  snapshot(snapshot: LiveSnapshot): void
+  deltas(deltas: DeviceDelta[]): void
+  events(events: DeviceEvent[]): void
+}
+
+/** Opens a connection that reports to `handlers` until the returned function closes it. */
+export type LiveTransport = (handlers: LiveHandlers) => () => void
+
+/** Runs `callback` before the next paint; returns a function that cancels it. */
+export type FrameScheduler = (callback: () => void) => () => void
+
+export const animationFrame: FrameScheduler = (callback) => {
+  const handle = requestAnimationFrame(callback)
+  return () => cancelAnimationFrame(handle)
+}
+
+/**
+ * socket.io at the page's origin (the Vite dev server proxies it). The state is `live` only after a snapshot, because
+ * before it the screen would show stale values; `connecting` while the first attempt runs; `offline` whenever the link
+ * is down, reconnect attempts included.
+ */
+export function socketTransport(url?: string): LiveTransport {
+  return (handlers) => {
+    const options = { reconnectionDelayMax: RECONNECT_DELAY_MAX_MS }
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = url ? io(url, options) : io(options)
+    handlers.connection('connecting')
+    socket.on('snapshot', (snapshot) => {
+      handlers.snapshot(snapshot)
+      handlers.connection('live')
+    })
+    socket.on('deltas', (deltas) => handlers.deltas(deltas))
+    socket.on('events', (events) => handlers.events(events))
+    socket.on('disconnect', () => handlers.connection('offline'))
+    socket.on('connect_error', () => handlers.connection('offline'))
+    return () => {
+      socket.removeAllListeners()
+      socket.disconnect()
+    }
+  }
+}
+
+export interface LiveClient {
+  start(): void
+  stop(): void
+  /** Commits queued deltas and events now. */
+  flush(): void
+}
+
+export function createLiveClient(
+  store: LiveStore,
+  transport: LiveTransport = socketTransport(),
+  scheduleFrame: FrameScheduler = animationFrame,
+): LiveClient {
+  let deltaQueue: DeviceDelta[] = []
+  let eventQueue: DeviceEvent[] = []
+  let cancelFrame: (() => void) | undefined
+  let close: (() => void) | undefined
+
+  function flush(): void {
+    cancelFrame?.()
+    cancelFrame = undefined
+    if (deltaQueue.length === 0 && eventQueue.length === 0) return
+    const deltas = deltaQueue
+    const events = eventQueue
+    deltaQueue = []
+    eventQueue = []
+    store.update((state) => appendEvents(applyDeltas(state, deltas), events))
+  }
+
+  function schedule(): void {
+    if (deltaQueue.length + eventQueue.length >= MAX_QUEUED_ITEMS) flush()
+    else cancelFrame ??= scheduleFrame(flush)
+  }
+
+  const handlers: LiveHandlers = {
+    connection: (state) => store.update((s) => setConnection(s, state)),
+    snapshot(snapshot) {
+      // Queued deltas are older than the snapshot, which already contains their values.
+      deltaQueue = []
+      store.update((state) => applySnapshot(state, snapshot))
+    },
+    deltas(deltas) {
+      deltaQueue.push(...deltas)
+      schedule()
+    },
+    events(events) {
+      eventQueue.push(...events)
+      schedule()
+    },
+  }
+
+  return {
+    start() {
+      close ??= transport(handlers)
+    },
+    stop() {
+      flush()
+      close?.()
+      close = undefined
+    },
+    flush,
+  }
+}

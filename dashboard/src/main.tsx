@@ -1,0 +1,32 @@
+import { StrictMode } from 'react'
+import { createRoot } from 'react-dom/client'
+import { I18nextProvider } from 'react-i18next'
+import { BrowserRouter } from 'react-router'
+import { App } from './App.tsx'
+import { createI18n } from './i18n/i18n.ts'
+import { createLiveClient } from './live/client.ts'
+import { createLiveStore, LiveStoreContext } from './live/store.ts'
+import { SiteProvider } from './site/SiteProvider.tsx'
+import './styles/theme.css'
+
+const root = document.getElementById('root')
+if (!root) throw new Error('index.html has no #root element')
+
+const i18n = createI18n()
+const store = createLiveStore()
+// One connection for the lifetime of the page, opened before the first render so no frame is wasted.
+createLiveClient(store).start()
+
+createRoot(root).render(
+  <StrictMode>
+    <I18nextProvider i18n={i18n}>
+      <LiveStoreContext value={store}>
+        <BrowserRouter>
+          <SiteProvider>
+            <App />
+          </SiteProvider>
+        </BrowserRouter>
+      </LiveStoreContext>
+    </I18nextProvider>
+  </StrictMode>,
+)

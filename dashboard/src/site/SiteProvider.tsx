@@ -1,0 +1,23 @@
+import type { ReactNode } from 'react'
+import { useEffect, useMemo, useState } from 'react'
+import { fetchSites } from '../api.ts'
+import { useConnection } from '../live/store.ts'
+import { useApi } from '../useApi.ts'
+import { SiteContext, type SiteInfo } from './SiteContext.ts'
+
+/**
+ * Loads the site once for the whole app. One dashboard watches one compound today, so the first site is the one
+ * shown; a site picker belongs here when a company runs several compounds on one api. A failed load is retried when
+ * the live link comes back, which is when the api is reachable again.
+ */
+export function SiteProvider({ children }: { children: ReactNode }) {
+  const [attempt, setAttempt] = useState(0)
+  const sites = useApi(`sites|${attempt}`, fetchSites)
+  const connection = useConnection()
+  const failed = sites.status === 'error'
+  useEffect(() => {
+    if (failed && connection === 'live') setAttempt((n) => n + 1)
+  }, [failed, connection])
+  const info = useMemo<SiteInfo>(() => ({ site: sites.data?.[0], status: sites.status }), [sites])
+  return <SiteContext value={info}>{children}</SiteContext>
+}

@@ -1,0 +1,57 @@
+/** Renders pages with every provider the app has, around a store and an i18n instance the test owns. */
+import type { Site } from '@fm/protocol'
+import { render } from '@testing-library/react'
+import type { ReactNode } from 'react'
+import { I18nextProvider } from 'react-i18next'
+import { MemoryRouter, Route, Routes } from 'react-router'
+import { vi } from 'vitest'
+import { createI18n, type Language } from '../src/i18n/i18n.ts'
+import { createLiveStore, type LiveStore, LiveStoreContext } from '../src/live/store.ts'
+import { SiteContext } from '../src/site/SiteContext.ts'
+
+export function renderWithProviders(
+  ui: ReactNode,
+  options: { store?: LiveStore; site?: Site; language?: Language; path?: string; route?: string } = {},
+) {
+  const store = options.store ?? createLiveStore()
+  const i18n = createI18n(options.language ?? 'zh-CN')
+  const site = options.site
+  const result = render(
+    <I18nextProvider i18n={i18n}>
+      <LiveStoreContext value={store}>
+        <SiteContext value={{ site, status: site ? 'ok' : 'loading' }}>
+          <MemoryRouter initialEntries={[options.path ?? '/']}>
+            {options.route ? (
+              <Routes>
+                <Route path={options.route} element={ui} />
+              </Routes>
+            ) : (
+              ui
+            )}
+          </MemoryRouter>
+        </SiteContext>
+      </LiveStoreContext>
+    </I18nextProvider>,
+  )
+  return { ...result, store, i18n }
+}
+
+type Handler = (url: URL) => unknown
+
+/**
+ * Replaces `fetch` with a fake api: the first route whose prefix matches the path answers with JSON; anything else
+ * is a 404, as the real api answers. Returns the spy to inspect requests.
+ */
+export function stubApi(routes: Record<string, Handler>) {
+  const spy = vi.fn(async (input: RequestInfo | URL) => {
+    const url = new URL(String(input), 'http://localhost')
+    for (const [prefix, handler] of Object.entries(routes)) {
+      if (url.pathname === prefix || url.pathname.startsWith(`${prefix}/`) || url.pathname.startsWith(`${prefix}?`)) {
+        return new Response(JSON.stringify(handler(url)), { headers: { 'content-type': 'application/json' } })
+      }
+    }
+    return new Response(JSON.stringify({ statusCode: 404, code: 'FM_ERR_NOT_FOUND' }), { status: 404 })
+  })
+  vi.stubGlobal('fetch', spy)
+  return spy
+}

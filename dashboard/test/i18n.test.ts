@@ -1,0 +1,115 @@
+import {
+  DEVICE_KINDS,
+  FIRE_POINT_STATES,
+  PLATE_COLORS,
+  PlateEvent,
+  ROOM_TYPES,
+  ScanEvent,
+  telemetryFields,
+} from '@fm/protocol'
+import { afterEach, describe, expect, it } from 'vitest'
+import { formatAgo, formatFieldValue, localName, withUnit } from '../src/i18n/format.ts'
+import { createI18n, LANGUAGE_STORAGE_KEY, LANGUAGES, storedLanguage } from '../src/i18n/i18n.ts'
+
+/** Every label a language must have, derived from the protocol so that a new field or kind fails here first. */
+function requiredKeys(): string[] {
+  const keys: string[] = []
+  for (const kind of DEVICE_KINDS) {
+    keys.push(`kinds.${kind}`)
+    for (const field of telemetryFields(kind)) {
+      keys.push(`fields.${kind}.${field.key}`)
+      if (field.type === 'boolean') keys.push(`booleans.${field.key}.true`, `booleans.${field.key}.false`)
+      for (const value of field.values ?? []) keys.push(`enums.${field.key}.${value}`)
+    }
+  }
+  for (const type of ROOM_TYPES) keys.push(`rooms.${type}`)
+  for (const type of ['point', 'reset', 'plate', 'scan']) keys.push(`events.types.${type}`)
+  for (const state of FIRE_POINT_STATES) keys.push(`events.pointStates.${state}`)
+  for (const color of PLATE_COLORS) keys.push(`events.plateColors.${color}`)
+  for (const direction of PlateEvent.properties.direction.enum) keys.push(`events.directions.${direction}`)
+  for (const method of ScanEvent.properties.method.enum) keys.push(`events.scanMethods.${method}`)
+  for (const level of ['normal', 'attention', 'fault', 'offline']) keys.push(`status.${level}`)
+  return keys
+}
+
+describe.each(LANGUAGES)('%s resources', (language) => {
+  const i18n = createI18n(language)
+
+  it('label every device kind, telemetry field, enum and boolean value, room type and event detail', () => {
+    const missing = requiredKeys().filter((key) => !i18n.exists(key, { lng: language, fallbackLng: false }))
+    expect(missing).toEqual([])
+    // The check itself must be able to fail: a key that no language has.
+    expect(i18n.exists('fields.pump.no_such_field', { lng: language, fallbackLng: false })).toBe(false)
+  })
+
+  it('never show a raw key or an empty label', () => {
+    for (const key of requiredKeys()) {
+      const text = i18n.t(key, { lng: language })
+      expect(text, key).not.toBe('')
+      expect(text, key).not.toBe(key)
+    }
+  })
+})
+
+describe('language choice', () => {
+  afterEach(() => localStorage.clear())
+
+  it('defaults to zh-CN and sets <html lang>', () => {
+    localStorage.clear()
+    expect(storedLanguage()).toBe('zh-CN')
+    createI18n()
+    expect(document.documentElement.lang).toBe('zh-CN')
+  })
+
+  it('remembers a switch to English and sets <html lang>', async () => {
+    const i18n = createI18n('zh-CN')
+    await i18n.changeLanguage('en')
+    expect(localStorage.getItem(LANGUAGE_STORAGE_KEY)).toBe('en')
+    expect(document.documentElement.lang).toBe('en')
+    expect(storedLanguage()).toBe('en')
+  })
+
+  it('ignores a stored value that is no language of ours', () => {
+    localStorage.setItem(LANGUAGE_STORAGE_KEY, 'fr')
+    expect(storedLanguage()).toBe('zh-CN')
+  })
+})
+
+describe('formatting', () => {
+  const zh = createI18n('zh-CN')
+  const en = createI18n('en')
+  const field = (kind: 'pump' | 'electrical-panel' | 'water-tank', key: string) => {
+    const spec = telemetryFields(kind).find((f) => f.key === key)
+    if (!spec) throw new Error(key)
+    return spec
+  }
+
+  it('prints numbers for the locale with the unit of the field', () => {
+    expect(withUnit(formatFieldValue(field('pump', 'outlet_pressure_mpa'), 0.4521, 'zh-CN', zh.t))).toBe(
+      '0.45\u2009MPa',
+    )
+    expect(withUnit(formatFieldValue(field('electrical-panel', 'energy_kwh'), 1234567.8, 'en', en.t))).toBe(
+      '1,234,568\u2009kWh',
+    )
+    expect(withUnit(formatFieldValue(field('water-tank', 'level_pct'), 72.4, 'en', en.t))).toBe('72%')
+  })
+
+  it('prints enum and boolean states as words of the language', () => {
+    expect(formatFieldValue(field('pump', 'mode'), 'auto', 'zh-CN', zh.t).text).toBe('自动')
+    expect(formatFieldValue(field('pump', 'mode'), 'auto', 'en', en.t).text).toBe('Auto')
+    expect(formatFieldValue(field('electrical-panel', 'breaker'), 'tripped', 'zh-CN', zh.t).text).toBe('跳闸')
+    expect(formatFieldValue(field('pump', 'running'), true, 'en', en.t).text).toBe('Running')
+    expect(formatFieldValue(field('pump', 'running'), undefined, 'en', en.t).text).toBe('—')
+  })
+
+  it('uses the English name only in English, and only when there is one', () => {
+    expect(localName({ name: '1栋', nameEn: 'Building 1' }, 'en')).toBe('Building 1')
+    expect(localName({ name: '1栋', nameEn: 'Building 1' }, 'zh-CN')).toBe('1栋')
+    expect(localName({ name: '1栋' }, 'en')).toBe('1栋')
+  })
+
+  it('says how long ago in the largest whole unit', () => {
+    expect(formatAgo(1_000, 4_000, 'en')).toBe('3 seconds ago')
+    expect(formatAgo(0, 120_000, 'zh-CN')).toBe('2分钟前')
+  })
+})
