@@ -1,7 +1,14 @@
 import { defineConfig } from 'vitest/config'
 
 const service = (name: string, testTimeout = 20_000) => ({
-  test: { name, root: `./${name}`, include: ['test/**/*.test.ts'], environment: 'node', testTimeout, hookTimeout: 60_000 },
+  test: {
+    name,
+    root: `./${name}`,
+    include: ['test/**/*.test.ts'],
+    environment: 'node',
+    testTimeout,
+    hookTimeout: 60_000,
+  },
 })
 
 export default defineConfig({

@@ -22,7 +22,7 @@ try {
 }
 const store = openStore({ file: dataFiles(resolve(root, process.env.FM_DATA_DIR ?? 'data')).operational })
 try {
-  const result = store.provisionSite(manifest as Parameters<typeof store.provisionSite>[0])
+  const result = await store.provisionSite(manifest as Parameters<typeof store.provisionSite>[0])
   console.log(`site ${result.siteId}: ${result.created.length} device(s) created, ${result.existing.length} unchanged`)
   for (const device of result.created) console.log(`  ${device.id}  password: ${device.password}`)
 } catch (error) {

@@ -1,0 +1,101 @@
+/**
+ * The built dashboard in a real headless Chromium (Debian's), served by the api, fed by the simulated compound.
+ * Screenshots land in e2e/screenshots/ for people to look at.
+ */
+import { existsSync, mkdirSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { type Browser, chromium, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type Platform, startPlatform } from './platform.ts'
+
+const DASHBOARD_DIR = fileURLToPath(new URL('../dashboard/dist', import.meta.url))
+const SCREENSHOTS = fileURLToPath(new URL('./screenshots', import.meta.url))
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+]
+
+let platform: Platform
+let browser: Browser
+const consoleErrors: string[] = []
+
+beforeAll(async () => {
+  if (!existsSync(`${DASHBOARD_DIR}/index.html`)) throw new Error('dashboard is not built: run `npm run build`')
+  mkdirSync(SCREENSHOTS, { recursive: true })
+  platform = await startPlatform({ intervalMs: 1000, dashboardDir: DASHBOARD_DIR })
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await platform?.stop()
+})
+
+async function openPage(viewport: { width: number; height: number }): Promise<Page> {
+  const page = await browser.newPage({ viewport, locale: 'zh-CN' })
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text())
+  })
+  page.on('pageerror', (error) => consoleErrors.push(error.message))
+  return page
+}
+
+describe('dashboard in Chromium', () => {
+  it('shows the compound live, opens a device chart and switches language', async () => {
+    const page = await openPage({ width: 1600, height: 1000 })
+    await page.goto(platform.apiUrl)
+    await page.locator('[data-testid="connection-status"][data-state="live"]').waitFor()
+    const cards = page.locator('[data-testid="device-card"]')
+    await expect.poll(() => cards.count(), { timeout: 15_000 }).toBe(platform.manifest.devices.length)
+
+    // A booster pump's frequency or a panel's current changes from one reading to the next: watch one change.
+    const value = page.locator('[data-device-id="lv-in-1"] [data-testid="device-value"]').first()
+    await value.waitFor()
+    const first = await value.textContent()
+    await expect.poll(() => value.textContent(), { timeout: 15_000 }).not.toBe(first)
+    expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN')
+    await page.screenshot({ path: `${SCREENSHOTS}/overview-zh-CN.png`, fullPage: true })
+
+    await page.locator('[data-device-id="tank-1"]').click()
+    await page.locator('[data-testid="device-title"]').waitFor()
+    expect(page.url()).toContain('/devices/tank-1')
+    await page.locator('[data-testid="history-chart"] svg.recharts-surface').waitFor({ timeout: 15_000 })
+    await page.screenshot({ path: `${SCREENSHOTS}/device-tank-1-zh-CN.png`, fullPage: true })
+
+    const titleZh = await page.locator('[data-testid="device-title"]').textContent()
+    await page.locator('[data-testid="language-toggle"]').click()
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en')
+    await expect.poll(() => page.locator('[data-testid="device-title"]').textContent()).not.toBe(titleZh)
+    await page.screenshot({ path: `${SCREENSHOTS}/device-tank-1-en.png`, fullPage: true })
+
+    await page.goBack()
+    await page.locator('[data-testid="device-card"]').first().waitFor()
+    await page.screenshot({ path: `${SCREENSHOTS}/overview-en.png`, fullPage: true })
+    await page.close()
+  })
+
+  it('fits a phone without sideways scrolling', async () => {
+    const page = await openPage({ width: 375, height: 812 })
+    await page.goto(platform.apiUrl)
+    await page.locator('[data-testid="connection-status"][data-state="live"]').waitFor()
+    await page.locator('[data-testid="device-card"]').first().waitFor()
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+    expect(overflow).toBeLessThanOrEqual(0)
+    await page.screenshot({ path: `${SCREENSHOTS}/overview-phone.png` })
+    await page.goto(`${platform.apiUrl}/devices/pump-low-1`)
+    await page.locator('[data-testid="history-chart"] svg.recharts-surface').waitFor({ timeout: 15_000 })
+    await page.screenshot({ path: `${SCREENSHOTS}/device-pump-phone.png`, fullPage: true })
+    await page.close()
+  })
+
+  it('logged no errors in the browser console', () => {
+    expect(consoleErrors).toEqual([])
+  })
+})

@@ -1,0 +1,131 @@
+/**
+ * Starts the whole platform in one test process, each service through the same factory its `main.ts` uses, on
+ * free loopback ports, with real SQLite files in a temporary data folder and the demo compound's simulators.
+ */
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { buildApp, createLive, loadConfig as loadApiConfig } from '@fm/api'
+import { createBroker, loadConfig as loadBrokerConfig } from '@fm/broker'
+import { createIngest, loadConfig as loadIngestConfig } from '@fm/ingest'
+import type { SiteManifest } from '@fm/protocol'
+import { DEMO_MANIFEST_PATH, loadManifest, startCompound } from '@fm/simulators'
+import { dataFiles, openStore, openTimeSeries } from '@fm/store'
+import { pino } from 'pino'
+
+export interface Platform {
+  dataDir: string
+  manifest: SiteManifest
+  mqttUrl: string
+  mqttPort: number
+  wsPort: number
+  apiUrl: string
+  store: ReturnType<typeof openStore>
+  ingest: ReturnType<typeof createIngest>
+  broker: Awaited<ReturnType<typeof createBroker>>
+  compound?: Awaited<ReturnType<typeof startCompound>>
+  stop(): Promise<void>
+}
+
+export interface PlatformOptions {
+  /** Start the demo compound's simulators (default true). */
+  simulators?: boolean
+  /** Report interval of every simulated device, to keep tests short. */
+  intervalMs?: number
+  /** Folder of the built dashboard the api serves. */
+  dashboardDir?: string
+  /** More sites to provision besides the demo compound (benchmarks). */
+  extraManifests?: SiteManifest[]
+}
+
+export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'fm-e2e-'))
+  const logger = pino({ level: process.env.FM_TEST_LOG_LEVEL ?? 'silent' })
+  const files = dataFiles(dataDir)
+  const manifest = await loadManifest(DEMO_MANIFEST_PATH)
+  const ingestPassword = randomBytes(16).toString('hex')
+  const apiPassword = randomBytes(16).toString('hex')
+
+  const store = openStore({ file: files.operational })
+  await store.provisionSite(manifest)
+  for (const extra of options.extraManifests ?? []) await store.provisionSite(extra)
+
+  const broker = await createBroker(
+    loadBrokerConfig({
+      FM_DATA_DIR: dataDir,
+      FM_BROKER_HOST: '127.0.0.1',
+      FM_BROKER_PORT: '0',
+      FM_BROKER_WS_PORT: '0',
+      FM_BROKER_SERVICE_CREDENTIALS: `ingest:${ingestPassword},api:${apiPassword}`,
+    }),
+    { store, logger: logger.child({ service: 'broker' }) },
+  )
+  const mqttUrl = `mqtt://127.0.0.1:${broker.tcpPort}`
+
+  const ingestStore = openStore({ file: files.operational })
+  const ingestSeries = openTimeSeries({ file: files.timeseries })
+  const ingest = createIngest(
+    loadIngestConfig({ FM_DATA_DIR: dataDir, FM_MQTT_URL: mqttUrl, FM_INGEST_MQTT_PASSWORD: ingestPassword }),
+    { store: ingestStore, timeseries: ingestSeries, logger: logger.child({ service: 'ingest' }) },
+  )
+  await ingest.start()
+
+  const apiStore = openStore({ file: files.operational })
+  const apiSeries = openTimeSeries({ file: files.timeseries })
+  const apiConfig = loadApiConfig({
+    FM_DATA_DIR: dataDir,
+    FM_MQTT_URL: mqttUrl,
+    FM_API_MQTT_PASSWORD: apiPassword,
+    FM_API_HOST: '127.0.0.1',
+    FM_API_PORT: '0',
+    ...(options.dashboardDir ? { FM_API_DASHBOARD_DIR: options.dashboardDir } : {}),
+  })
+  const live = createLive({
+    mqttUrl,
+    username: apiConfig.mqttUsername,
+    password: apiPassword,
+    store: apiStore,
+    logger: logger.child({ service: 'api-live' }),
+  })
+  await live.start()
+  const app = await buildApp(apiConfig, { store: apiStore, timeseries: apiSeries, live, logger })
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const address = app.server.address()
+  const apiPort = typeof address === 'object' && address ? address.port : 0
+
+  const compound =
+    options.simulators === false
+      ? undefined
+      : await startCompound({
+          mqttUrl,
+          manifest,
+          seed: 7,
+          logger: logger.child({ service: 'simulators' }),
+          ...(options.intervalMs ? { intervalMs: options.intervalMs } : {}),
+        })
+
+  return {
+    dataDir,
+    manifest,
+    mqttUrl,
+    mqttPort: broker.tcpPort,
+    wsPort: broker.wsPort,
+    apiUrl: `http://127.0.0.1:${apiPort}`,
+    store,
+    ingest,
+    broker,
+    ...(compound ? { compound } : {}),
+    async stop() {
+      // Reverse order of startup: devices, then the api, ingest (which flushes), the broker, the stores.
+      await compound?.stop()
+      await app.close()
+      await live.stop()
+      await ingest.stop()
+      await broker.close()
+      for (const closable of [apiStore, ingestStore, store]) closable.close()
+      await Promise.all([apiSeries.close(), ingestSeries.close()])
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
