@@ -100,13 +100,18 @@ describe('the demo compound, end to end', () => {
       expect(snapshot.devices).toHaveLength(platform.manifest.devices.length)
       const kindOf = new Map(snapshot.devices.map((device) => [device.id, device.kind]))
       const kindsSeen = new Set<string>()
+      let valuesSeen = 0
       await new Promise<void>((resolve) => {
         socket.on('deltas', (deltas: DeviceDelta[]) => {
-          for (const delta of deltas) if (delta.values) kindsSeen.add(kindOf.get(delta.id) ?? '')
+          valuesSeen += deltas.filter((delta) => delta.values && Object.keys(delta.values).length > 0).length
+          // A delta carries only the values that changed, but every fresh reading moves valuesTs: a quiet fire
+          // panel counts too.
+          for (const delta of deltas) if (delta.valuesTs !== undefined) kindsSeen.add(kindOf.get(delta.id) ?? '')
           if (DEVICE_KINDS.every((kind) => kindsSeen.has(kind))) resolve()
         })
       })
       expect([...kindsSeen].sort()).toEqual([...DEVICE_KINDS].sort())
+      expect(valuesSeen).toBeGreaterThan(0)
     } finally {
       socket.close()
     }

@@ -58,7 +58,7 @@ export interface Live {
 
 const RECONNECT_PERIOD_MS = 2_000
 const CONNECT_TIMEOUT_MS = 10_000
-/** A stray device that keeps publishing must not hammer the registry with reloads. */
+/** An id that is still unregistered after a reload is not looked up again for this long. */
 const REGISTRY_RELOAD_MIN_INTERVAL_MS = 5_000
 /** Events kept between two flushes; beyond it the oldest are dropped, so a flood cannot exhaust memory. */
 const MAX_PENDING_EVENTS = 1_000
@@ -93,7 +93,8 @@ class MqttLive implements Live {
   #events: DeviceEvent[] = []
   #droppedEvents = 0
   #registryChanged = false
-  #registryLoadedAt = Number.NEGATIVE_INFINITY
+  /** Unregistered device id → when the registry was last reloaded for it. */
+  readonly #misses = new Map<string, number>()
   #ingest: IngestStatus | undefined
   #io: LiveServer | undefined
   #client: MqttClient | undefined
@@ -148,22 +149,31 @@ class MqttLive implements Live {
   }
 
   #loadRegistry(): void {
-    this.#registryLoadedAt = Date.now()
     if (this.#state.mergeRegistry(this.#options.store.listDeviceViews())) this.#registryChanged = true
   }
 
-  /** True when the device is known, reloading the registry (throttled) for one that is not yet. */
+  /**
+   * True when the device is known. An unknown one reloads the registry at once, so that a device provisioned while
+   * the api runs shows from its first message (its retained status included); an id still unknown after that is
+   * not looked up again for a while, so a stray publisher cannot hammer the store.
+   */
   #knows(deviceId: string): boolean {
     if (this.#state.has(deviceId)) return true
     const minIntervalMs = this.#options.registryReloadMinIntervalMs ?? REGISTRY_RELOAD_MIN_INTERVAL_MS
-    if (Date.now() - this.#registryLoadedAt < minIntervalMs) return false
+    const lastMiss = this.#misses.get(deviceId)
+    if (lastMiss !== undefined && Date.now() - lastMiss < minIntervalMs) return false
     try {
       this.#loadRegistry()
     } catch (error) {
       this.#log.error({ err: error }, 'reloading the device registry failed')
-      return false
     }
-    return this.#state.has(deviceId)
+    if (this.#state.has(deviceId)) {
+      this.#misses.delete(deviceId)
+      return true
+    }
+    if (this.#misses.size > 10_000) this.#misses.clear()
+    this.#misses.set(deviceId, Date.now())
+    return false
   }
 
   #onMessage(topic: string, payload: Buffer, packet: IPublishPacket): void {

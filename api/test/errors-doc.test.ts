@@ -6,7 +6,7 @@ const doc = readFileSync(new URL('../../docs/protocol.md', import.meta.url), 'ut
 
 describe('docs/protocol.md', () => {
   it('lists every api error code with its HTTP status, and no code the api does not have', () => {
-    const rows = [...doc.matchAll(/^\| `(FM_ERR_[A-Z_]+)` \| (\d{3}) \|/gm)].map(([, code, status]) => [
+    const rows = [...doc.matchAll(/^\| `(FM_ERR_[A-Z_]+)`\s*\|\s*(\d{3})\s*\|/gm)].map(([, code, status]) => [
       code,
       Number(status),
     ])

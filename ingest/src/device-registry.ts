@@ -1,7 +1,8 @@
 /**
- * Which devices may report, cached from the store. Every message is checked against it, so a lookup must not touch
- * the database; a miss reloads the cache, but at most once per `reloadIntervalMs`, so that a newly provisioned device
- * is picked up within seconds while a flood of messages from unknown ids cannot turn into a flood of queries.
+ * Which devices may report, cached from the store. Every message is checked against it, so a hit must not touch
+ * the database. A miss looks that one device up at once (an indexed read), so a device provisioned while ingest runs
+ * is accepted from its very first message, including the retained status it sends on connect; an id that is still
+ * unknown is not looked up again for `reloadIntervalMs`, so a flood from unknown ids cannot become a flood of queries.
  */
 import type { DeviceAddress } from '@fm/protocol'
 import type { DeviceRecord, Store } from '@fm/store'
@@ -19,7 +20,7 @@ export interface DeviceRegistry {
 }
 
 export interface DeviceRegistryOptions {
-  store: Pick<Store, 'listDevices'>
+  store: Pick<Store, 'listDevices' | 'getDevice'>
   logger: Logger
   now: () => number
   reloadIntervalMs?: number
@@ -41,11 +42,9 @@ export function createDeviceRegistry(options: DeviceRegistryOptions): DeviceRegi
   const { store, logger, now } = options
   const reloadIntervalMs = options.reloadIntervalMs ?? DEVICE_RELOAD_INTERVAL_MS
   let devices = new Map<string, DeviceRecord>()
-  let loadedAt = Number.NEGATIVE_INFINITY
   let loaded = false
 
   function load(): void {
-    loadedAt = now()
     const next = new Map<string, DeviceRecord>()
     for (const device of store.listDevices()) next.set(device.id, device)
     if (!loaded || next.size !== devices.size) logger.info({ devices: next.size }, 'device registry loaded')
@@ -53,13 +52,26 @@ export function createDeviceRegistry(options: DeviceRegistryOptions): DeviceRegi
     loaded = true
   }
 
-  function reloadIfDue(): void {
-    if (now() - loadedAt < reloadIntervalMs) return
+  /** Unknown id → when it was last looked up. */
+  const misses = new Map<string, number>()
+
+  function lookUp(deviceId: string): void {
+    const lastMiss = misses.get(deviceId)
+    if (lastMiss !== undefined && now() - lastMiss < reloadIntervalMs) return
     try {
-      load()
+      const device = store.getDevice(deviceId)
+      if (device) {
+        devices.set(deviceId, device)
+        misses.delete(deviceId)
+        logger.info({ device: deviceId }, 'newly provisioned device registered')
+      } else {
+        // Bounded: only ids that passed the broker's authentication reach ingest.
+        if (misses.size > 10_000) misses.clear()
+        misses.set(deviceId, now())
+      }
     } catch (error) {
-      // A store outage: keep serving the devices we know; `load` stamped the attempt, so retry after the interval.
-      logger.error({ err: error }, 'device registry reload failed; keeping the cached devices')
+      misses.set(deviceId, now())
+      logger.error({ err: error, device: deviceId }, 'device lookup failed; treating the device as unknown for now')
     }
   }
 
@@ -67,8 +79,8 @@ export function createDeviceRegistry(options: DeviceRegistryOptions): DeviceRegi
     load,
     check(address) {
       const first = compare(address, devices.get(address.deviceId))
-      if (first.ok) return first
-      reloadIfDue()
+      if (first.ok || devices.has(address.deviceId)) return first
+      lookUp(address.deviceId)
       return compare(address, devices.get(address.deviceId))
     },
   }
