@@ -197,7 +197,9 @@ describe('ingest under faults', () => {
     const stores = await openStores()
     let current: TimeSeriesStore = stores.timeseries
     const switchable: TimeSeriesStore = {
+      name: 'sqlite',
       write: (readings) => current.write(readings),
+      health: () => current.health(),
       history: (query) => current.history(query),
       close: () => current.close(),
     }

@@ -82,6 +82,11 @@ export const History = Type.Object({
   from: Type.Integer(),
   to: Type.Integer(),
   stepMs: Type.Integer({ description: 'bucket width; 0 when raw samples are returned' }),
+  tier: Type.Optional(
+    Type.Enum(['raw', '1m', '1h'], {
+      description: 'resolution the buckets were computed from: raw samples or a roll-up',
+    }),
+  ),
   series: Type.Array(HistorySeries),
 })
 export type HistoryPoint = Static<typeof HistoryPoint>

@@ -8,5 +8,7 @@ export type {
   HistoryQuery,
   ProvisionResult,
   Store,
+  TimeSeriesHealth,
   TimeSeriesStore,
+  TimeSeriesTier,
 } from './types.ts'

@@ -95,10 +95,33 @@ export interface HistoryQuery {
   maxPoints?: number
 }
 
-/** The time-series store: one interface, the embedded SQLite implementation now, InfluxDB 2.x with issue 3. */
+/** Resolution a history answer was read from: raw samples, or the 1-minute or 1-hour roll-ups. */
+export type TimeSeriesTier = 'raw' | '1m' | '1h'
+
+/** State of a time-series store as health checks and ingest see it. */
+export interface TimeSeriesHealth {
+  status: 'ok' | 'degraded' | 'down'
+  detail?: string
+  /** Age of the oldest point accepted by `write` but not yet confirmed stored, in ms; 0 when nothing is pending. */
+  writeLagMs: number
+  /** Points accepted by `write` and not yet confirmed stored (client-side buffers). */
+  pendingPoints: number
+}
+
+/**
+ * The time-series store: one interface, two implementations (embedded SQLite, the default; InfluxDB 2.x when
+ * `INFLUX_URL` is set), one contract test suite that both pass.
+ */
 export interface TimeSeriesStore {
-  /** Appends readings. Enum and boolean fields are stored as numeric codes (see `numericValue`). */
+  /** Which implementation this is, for logs and health. */
+  readonly name: 'sqlite' | 'influxdb'
+  /**
+   * Stores readings. Enum and boolean fields are stored as numeric codes (see `numericValue`). Resolves only when the
+   * points are durably stored; rejects when they could not be (the caller spools them and retries later).
+   */
   write(readings: Reading[]): Promise<void>
+  /** Buckets with mean, min and max per field, from the coarsest tier that still gives about `maxPoints` points. */
   history(query: HistoryQuery): Promise<History>
+  health(): TimeSeriesHealth
   close(): Promise<void>
 }

@@ -137,7 +137,7 @@ function createReader(db: SqliteDatabase, statements: Statements): (query: Histo
       ...(spec.unit === undefined ? {} : { unit: spec.unit }),
       points: seriesId === undefined ? [] : statements.buckets.all({ seriesId, from, to, step: stepMs }),
     }))
-    return { deviceId, from, to, stepMs, series }
+    return { deviceId, from, to, stepMs, tier: 'raw', series }
   })
 }
 
@@ -147,8 +147,15 @@ export function openTimeSeries(options: { file: string }): TimeSeriesStore {
   const write = createWriter(db, statements)
   const read = createReader(db, statements)
   return {
+    name: 'sqlite',
     async write(readings) {
       if (readings.length > 0) write(readings)
+    },
+    // Writes are synchronous transactions: nothing is ever pending, and the file is either open or closed.
+    health() {
+      return db.open
+        ? { status: 'ok', writeLagMs: 0, pendingPoints: 0 }
+        : { status: 'down', detail: 'the time-series file is closed', writeLagMs: 0, pendingPoints: 0 }
     },
     async history(query) {
       return read(query)
