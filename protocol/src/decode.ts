@@ -13,6 +13,11 @@ import { type DeviceAddress, type ParsedTopic, parseTopic } from './topics.ts'
 export const MAX_PAYLOAD_BYTES = 16 * 1024
 /** A reading stamped further in the future than this is refused (a device clock gone wrong). */
 export const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000
+/**
+ * A reading older than this is refused: a device may send what it buffered while offline, but not from before the
+ * raw time series is kept (30 days), and a clock reset to 1970 must not write into the past.
+ */
+export const MAX_BACKFILL_MS = 30 * 24 * 60 * 60 * 1000
 
 export const MQTT_REJECTIONS = [
   'FM_ERR_MQTT_TOPIC_INVALID',
@@ -21,6 +26,7 @@ export const MQTT_REJECTIONS = [
   'FM_ERR_MQTT_JSON_INVALID',
   'FM_ERR_MQTT_SCHEMA_INVALID',
   'FM_ERR_MQTT_TS_IN_FUTURE',
+  'FM_ERR_MQTT_TS_TOO_OLD',
   'FM_ERR_MQTT_DEVICE_UNKNOWN',
 ] as const
 export type MqttRejection = (typeof MQTT_REJECTIONS)[number]
@@ -117,9 +123,16 @@ export function decodeMessage(topicName: string, payload: Uint8Array | string, r
     return { ok: false, code: 'FM_ERR_MQTT_SCHEMA_INVALID', error: firstError(validator, json.value), topic }
   }
   const body = json.value as { ts?: number } & Record<string, unknown>
+  // The schema's minProperties counts `ts` too: a telemetry payload must still carry a measured value.
+  if (topic.channel === 'telemetry' && Object.keys(body).every((key) => key === 'ts')) {
+    return { ok: false, code: 'FM_ERR_MQTT_SCHEMA_INVALID', error: 'no telemetry field besides ts', topic }
+  }
   const ts = body.ts ?? receivedAt
   if (ts > receivedAt + MAX_CLOCK_SKEW_MS) {
     return { ok: false, code: 'FM_ERR_MQTT_TS_IN_FUTURE', error: `ts ${ts} is ahead of the server clock`, topic }
+  }
+  if (ts < receivedAt - MAX_BACKFILL_MS) {
+    return { ok: false, code: 'FM_ERR_MQTT_TS_TOO_OLD', error: `ts ${ts} is more than 30 days old`, topic }
   }
   return { ok: true, message: toMessage(topic, ts, body) }
 }

@@ -18,6 +18,7 @@ export {
   type DeviceStatus,
   decodeMessage,
   encodePayload,
+  MAX_BACKFILL_MS,
   MAX_CLOCK_SKEW_MS,
   MAX_PAYLOAD_BYTES,
   MQTT_REJECTIONS,

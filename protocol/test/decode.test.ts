@@ -44,6 +44,9 @@ describe('decodeMessage', () => {
     [tankTopic, '{"inlet_valve":"ajar"}', 'FM_ERR_MQTT_SCHEMA_INVALID'],
     [tankTopic, '{"levelpct":40}', 'FM_ERR_MQTT_SCHEMA_INVALID'],
     [tankTopic, `{"level_pct":1,"ts":${NOW + 3_600_000}}`, 'FM_ERR_MQTT_TS_IN_FUTURE'],
+    [tankTopic, '{"level_pct":1,"ts":0}', 'FM_ERR_MQTT_TS_TOO_OLD'],
+    [tankTopic, `{"ts":${NOW}}`, 'FM_ERR_MQTT_SCHEMA_INVALID'],
+    ['fm/v1/cuihu/gate/gate-1/event', `{"type":"scan","ts":${NOW}}`, 'FM_ERR_MQTT_SCHEMA_INVALID'],
     [tankTopic, `{"level_pct":1,"pad":"${'x'.repeat(MAX_PAYLOAD_BYTES)}"}`, 'FM_ERR_MQTT_PAYLOAD_TOO_LARGE'],
   ])('rejects %s %s as %s', (topic, payload, code) => {
     const result = decodeMessage(topic, payload, NOW)
