@@ -141,6 +141,7 @@ export const PLATE_EVENT: DeviceEvent = {
 }
 
 export const STORED_PLATE: StoredEvent = {
+  id: 1,
   deviceId: 'gate-north-in',
   ts: NOW - 60_000,
   type: 'plate',

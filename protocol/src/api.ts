@@ -94,6 +94,7 @@ export type HistorySeries = Static<typeof HistorySeries>
 export type History = Static<typeof History>
 
 export const StoredEvent = Type.Object({
+  id: Type.Integer({ description: 'event id; with ts, the cursor for paging backwards' }),
   deviceId: Type.String(),
   ts: Type.Integer(),
   type: Type.String(),

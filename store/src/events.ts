@@ -10,6 +10,7 @@ export const DEFAULT_EVENT_LIMIT = 50
 export const MAX_EVENT_LIMIT = 500
 
 interface EventRow {
+  id: number
   device_id: string
   ts: number
   type: string
@@ -29,10 +30,11 @@ export function createEvents(db: SqliteDatabase): Pick<Store, 'appendEvents' | '
     `INSERT INTO device_events (device_id, ts, type, data)
      SELECT id, @ts, @type, @data FROM devices WHERE id = @deviceId`,
   )
-  // a bound `ts <` (never an OR) keeps paging backwards a range scan of the (device_id, ts) index
-  const list = db.prepare<{ deviceId: string; before: number; limit: number }, EventRow>(
-    `SELECT device_id, ts, type, data FROM device_events
-      WHERE device_id = @deviceId AND ts < @before
+  // The cursor is (ts, id): a fire panel sends bursts within one millisecond, and paging by ts alone would skip
+  // the rest of a burst at a page boundary. The row-value comparison stays a range scan of the (device_id, ts) index.
+  const list = db.prepare<{ deviceId: string; before: number; beforeId: number; limit: number }, EventRow>(
+    `SELECT id, device_id, ts, type, data FROM device_events
+      WHERE device_id = @deviceId AND (ts, id) < (@before, @beforeId)
       ORDER BY ts DESC, id DESC LIMIT @limit`,
   )
   const appendAll = db.transaction((events: Parameters<Store['appendEvents']>[0]) => {
@@ -49,10 +51,13 @@ export function createEvents(db: SqliteDatabase): Pick<Store, 'appendEvents' | '
       const rows = list.all({
         deviceId,
         before: options.before ?? Number.MAX_SAFE_INTEGER,
+        // without an id, `before` alone means strictly earlier than that time
+        beforeId: options.before !== undefined && options.beforeId !== undefined ? options.beforeId : 0,
         limit: eventLimit(options.limit),
       })
       return rows.map(
         (row): StoredEvent => ({
+          id: row.id,
           deviceId: row.device_id,
           ts: row.ts,
           type: row.type,

@@ -74,7 +74,11 @@ export interface Store {
   /** Stores device events in one transaction; events of unregistered devices are ignored. */
   appendEvents(events: DeviceEvent[]): void
   /** Newest first. `limit` defaults to 50 and is capped at 500; `before` (epoch ms, exclusive) pages backwards. */
-  listEvents(deviceId: string, options?: { limit?: number; before?: number }): StoredEvent[]
+  /**
+   * Newest first. Page backwards with the last event of the previous page: `before` its ts, `beforeId` its id.
+   * `before` alone returns events strictly earlier than that time.
+   */
+  listEvents(deviceId: string, options?: { limit?: number; before?: number; beforeId?: number }): StoredEvent[]
   close(): void
 }
 

@@ -21,11 +21,26 @@ describe('device events', () => {
 
     expect(events.map((event) => event.ts)).toEqual([3000, 2000, 1000])
     expect(events[0]).toEqual({
+      id: 2,
       deviceId: 'gate-east',
       ts: 3000,
       type: 'plate',
       data: { plate: '鄂A00001', plate_color: 'blue', confidence_pct: 97, direction: 'in' },
     })
+  })
+
+  test('page backwards through a burst of events in one millisecond without skipping any', async () => {
+    const store = await provisionedStore()
+    store.appendEvents(Array.from({ length: 5 }, (_, index) => plate(7000, `鄂A0000${index}`)))
+    store.appendEvents([plate(6000, '鄂A99999')])
+
+    const first = store.listEvents('gate-east', { limit: 2 })
+    const last = first.at(-1)
+    const rest = last ? store.listEvents('gate-east', { limit: 10, before: last.ts, beforeId: last.id }) : []
+
+    const plates = [...first, ...rest].map((event) => event.data.plate)
+    expect(plates).toEqual(['鄂A00004', '鄂A00003', '鄂A00002', '鄂A00001', '鄂A00000', '鄂A99999'])
+    expect(store.listEvents('gate-east', { before: 7000 }).map((event) => event.ts)).toEqual([6000])
   })
 
   const limits = [

@@ -43,9 +43,15 @@ const HistoryQueryString = Type.Object(
 
 const EventsQueryString = Type.Object(
   {
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000, default: 100 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
     before: Type.Optional(
       Type.Integer({ minimum: 0, maximum: MAX_TIME_MS, description: 'only events before this time, epoch ms' }),
+    ),
+    beforeId: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description: 'with `before`: the id of the last event of the previous page, to page through a burst',
+      }),
     ),
   },
   { additionalProperties: false },
@@ -119,10 +125,11 @@ export const historyRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
     },
     (request) => {
       const device = deviceOr404(store, request.params.deviceId)
-      const { limit, before } = request.query
-      const options: { limit?: number; before?: number } = {}
+      const { limit, before, beforeId } = request.query
+      const options: { limit?: number; before?: number; beforeId?: number } = {}
       if (limit !== undefined) options.limit = limit
       if (before !== undefined) options.before = before
+      if (beforeId !== undefined) options.beforeId = beforeId
       return store.listEvents(device.id, options)
     },
   )
