@@ -39,8 +39,40 @@ export interface PlatformOptions {
   extraManifests?: SiteManifest[]
 }
 
+/** Closes what has been opened so far, newest first, whether startup finished or failed half-way. */
+class Teardown {
+  readonly #steps: (() => unknown)[] = []
+
+  add(step: () => unknown): void {
+    this.#steps.push(step)
+  }
+
+  async run(): Promise<void> {
+    const errors: unknown[] = []
+    for (const step of this.#steps.splice(0).reverse()) {
+      try {
+        await step()
+      } catch (error) {
+        errors.push(error)
+      }
+    }
+    if (errors.length > 0) throw new AggregateError(errors, 'the platform did not stop cleanly')
+  }
+}
+
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
+  const teardown = new Teardown()
+  try {
+    return await start(options, teardown)
+  } catch (error) {
+    await teardown.run().catch(() => undefined)
+    throw error
+  }
+}
+
+async function start(options: PlatformOptions, teardown: Teardown): Promise<Platform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fm-e2e-'))
+  teardown.add(() => rmSync(dataDir, { recursive: true, force: true }))
   const logger = pino({ level: process.env.FM_TEST_LOG_LEVEL ?? 'silent' })
   const files = dataFiles(dataDir)
   const manifest = await loadManifest(DEMO_MANIFEST_PATH)
@@ -48,6 +80,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const apiPassword = randomBytes(16).toString('hex')
 
   const store = openStore({ file: files.operational })
+  teardown.add(() => store.close())
   await store.provisionSite(manifest)
   for (const extra of options.extraManifests ?? []) await store.provisionSite(extra)
 
@@ -61,18 +94,24 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     }),
     { store, logger: logger.child({ service: 'broker' }) },
   )
+  teardown.add(() => broker.close())
   const mqttUrl = `mqtt://127.0.0.1:${broker.tcpPort}`
 
   const ingestStore = openStore({ file: files.operational })
+  teardown.add(() => ingestStore.close())
   const ingestSeries = openTimeSeries({ file: files.timeseries })
+  teardown.add(() => ingestSeries.close())
   const ingest = createIngest(
     loadIngestConfig({ FM_DATA_DIR: dataDir, FM_MQTT_URL: mqttUrl, FM_INGEST_MQTT_PASSWORD: ingestPassword }),
     { store: ingestStore, timeseries: ingestSeries, logger: logger.child({ service: 'ingest' }) },
   )
+  teardown.add(() => ingest.stop())
   await ingest.start()
 
   const apiStore = openStore({ file: files.operational })
+  teardown.add(() => apiStore.close())
   const apiSeries = openTimeSeries({ file: files.timeseries })
+  teardown.add(() => apiSeries.close())
   const apiConfig = loadApiConfig({
     FM_DATA_DIR: dataDir,
     FM_MQTT_URL: mqttUrl,
@@ -88,8 +127,10 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     store: apiStore,
     logger: logger.child({ service: 'api-live' }),
   })
+  teardown.add(() => live.stop())
   await live.start()
   const app = await buildApp(apiConfig, { store: apiStore, timeseries: apiSeries, live, logger })
+  teardown.add(() => app.close())
   await app.listen({ host: '127.0.0.1', port: 0 })
   const address = app.server.address()
   const apiPort = typeof address === 'object' && address ? address.port : 0
@@ -104,6 +145,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
           logger: logger.child({ service: 'simulators' }),
           ...(options.intervalMs ? { intervalMs: options.intervalMs } : {}),
         })
+  if (compound) teardown.add(() => compound.stop())
 
   return {
     dataDir,
@@ -116,16 +158,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     ingest,
     broker,
     ...(compound ? { compound } : {}),
-    async stop() {
-      // Reverse order of startup: devices, then the api, ingest (which flushes), the broker, the stores.
-      await compound?.stop()
-      await app.close()
-      await live.stop()
-      await ingest.stop()
-      await broker.close()
-      for (const closable of [apiStore, ingestStore, store]) closable.close()
-      await Promise.all([apiSeries.close(), ingestSeries.close()])
-      rmSync(dataDir, { recursive: true, force: true })
-    },
+    // Reverse order of startup: devices, the api, ingest (which flushes), the broker, the stores, the folder.
+    stop: () => teardown.run(),
   }
 }

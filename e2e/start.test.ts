@@ -29,7 +29,9 @@ let child: ChildProcess | undefined
 const dataDir = mkdtempSync(join(tmpdir(), 'fm-start-'))
 
 afterAll(() => {
-  if (child && child.exitCode === null) child.kill('SIGKILL')
+  // The services are grandchildren (tsx → concurrently → tsx → node): kill the whole process group so a failed
+  // test cannot leave a broker or an api holding its ports.
+  if (child?.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGKILL')
   rmSync(dataDir, { recursive: true, force: true })
 })
 
@@ -50,6 +52,7 @@ describe('npm start', () => {
         FM_API_PORT: String(api),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     })
     child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()))
     child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()))
