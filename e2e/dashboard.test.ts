@@ -82,6 +82,24 @@ describe('dashboard in Chromium', () => {
     expect(consoleErrors).toEqual([])
   })
 
+  it('shows what a 1920×1080 control-room screen shows, in both languages', async () => {
+    const page = await openPage({ width: 1920, height: 1080 })
+    await page.goto(platform.apiUrl)
+    await page.locator('[data-testid="connection-status"][data-state="live"]').waitFor()
+    const cards = page.locator('[data-testid="device-card"]')
+    await expect.poll(() => cards.count(), { timeout: 15_000 }).toBe(platform.manifest.devices.length)
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+    expect(overflow).toBeLessThanOrEqual(0)
+    // Viewport-sized, not full-page: what a guard sees without scrolling.
+    await page.screenshot({ path: `${SCREENSHOTS}/overview-1920-zh-CN.png` })
+
+    await page.locator('[data-testid="language-toggle"]').click()
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en')
+    await page.locator('[data-testid="language-toggle"]', { hasText: '中文' }).waitFor()
+    await page.screenshot({ path: `${SCREENSHOTS}/overview-1920-en.png` })
+    await page.close()
+  })
+
   it('fits a phone without sideways scrolling', async () => {
     const page = await openPage({ width: 375, height: 812 })
     await page.goto(platform.apiUrl)

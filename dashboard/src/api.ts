@@ -37,18 +37,25 @@ export const HISTORY_MAX_POINTS = 500
 
 export function fetchHistory(
   deviceId: string,
-  query: { from: number; to: number; fields: readonly string[] },
+  query: { from: number; to: number; fields: readonly string[]; maxPoints?: number },
   signal?: AbortSignal,
 ): Promise<History> {
   const params = new URLSearchParams({
     from: String(query.from),
     to: String(query.to),
     fields: query.fields.join(','),
-    maxPoints: String(HISTORY_MAX_POINTS),
+    maxPoints: String(query.maxPoints ?? HISTORY_MAX_POINTS),
   })
   return getJson<History>(`/api/devices/${enc(deviceId)}/history?${params}`, signal)
 }
 
-export function fetchEvents(deviceId: string, limit: number, signal?: AbortSignal): Promise<StoredEvent[]> {
-  return getJson<StoredEvent[]>(`/api/devices/${enc(deviceId)}/events?limit=${limit}`, signal)
+/** Newest first; `before` (exclusive, epoch ms) pages back through older events. */
+export function fetchEvents(
+  deviceId: string,
+  limit: number,
+  signal?: AbortSignal,
+  before?: number,
+): Promise<StoredEvent[]> {
+  const page = before === undefined ? '' : `&before=${before}`
+  return getJson<StoredEvent[]>(`/api/devices/${enc(deviceId)}/events?limit=${limit}${page}`, signal)
 }

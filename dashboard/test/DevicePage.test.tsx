@@ -1,7 +1,7 @@
-import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react'
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { DevicePage } from '../src/pages/DevicePage.tsx'
-import { historyOf, PLATE_EVENT, SITE, SNAPSHOT, STORED_PLATE, TANK_DELTA } from './fixtures.ts'
+import { flatHistoryOf, historyOf, PLATE_EVENT, SITE, SNAPSHOT, STORED_PLATE, TANK_DELTA } from './fixtures.ts'
 import { renderWithProviders, stubApi } from './harness.tsx'
 import { createFakeLive } from './live-harness.ts'
 
@@ -23,6 +23,11 @@ function renderDevice(deviceId: string) {
   return { ...view, live }
 }
 
+const yTicks = () =>
+  [...document.querySelectorAll('[data-testid="history-chart"] .recharts-yAxis-tick-labels text')].map(
+    (tick) => tick.textContent,
+  )
+
 const linePath = () => document.querySelector('[data-testid="history-chart"] .recharts-line-curve')?.getAttribute('d')
 
 describe('DevicePage', () => {
@@ -34,6 +39,11 @@ describe('DevicePage', () => {
       '/api/devices/gate-north-in/history': (url) =>
         historyOf('gate-north-in', 'vehicles_in_count', Number(url.searchParams.get('from')), Date.now()),
       '/api/devices/gate-north-in/events': () => [STORED_PLATE],
+      '/api/devices/pump-low-1/history': (url) => {
+        const field = url.searchParams.get('fields') ?? ''
+        const value = field === 'running' ? 1 : 0.45
+        return flatHistoryOf('pump-low-1', field, value, Number(url.searchParams.get('from')), Date.now())
+      },
     })
   })
   afterEach(() => {
@@ -82,6 +92,40 @@ describe('DevicePage', () => {
     live.nextFrame()
     const plates = screen.getAllByTestId('event').map((e) => e.querySelector('.plate')?.textContent)
     expect(plates).toEqual(['鄂A12345', '鄂B88888'])
+  })
+
+  it('labels a flat signal with distinct ticks in the field unit', async () => {
+    renderDevice('pump-low-1')
+    await waitFor(() => expect(yTicks().length).toBeGreaterThanOrEqual(3))
+    const ticks = yTicks()
+    expect(new Set(ticks).size).toBe(ticks.length)
+    expect(ticks.every((tick) => tick?.endsWith('MPa'))).toBe(true)
+    expect(ticks).toContain('0.45\u2009MPa')
+  })
+
+  it('charts a boolean as steps between its labelled states', async () => {
+    renderDevice('pump-low-1')
+    const select = screen.getByTestId('history-field') as HTMLSelectElement
+    const offered = [...select.options].map((o) => o.value)
+    expect(offered).toContain('running')
+    expect(offered).toContain('mode')
+    fireEvent.change(select, { target: { value: 'running' } })
+    await waitFor(() => expect(yTicks()).toEqual(['停止', '运行']))
+  })
+
+  it('shows the id, the report interval and the provisioned attributes with their labels', () => {
+    renderDevice('pump-low-1')
+    const info = screen.getByTestId('device-info')
+    expect(within(info).getByTestId('device-id').textContent).toBe('pump-low-1')
+    expect(within(info).getByText('每 5 秒')).toBeTruthy()
+    const row = (key: string) => info.querySelector(`[data-attribute="${key}"]`)
+    expect(row('role')?.textContent).toBe('角色主用')
+    expect(row('zone')?.textContent).toBe('分区低区')
+    expect(row('rated_kw')?.textContent).toBe('额定功率11\u2009kW')
+    expect(row('interval_min')?.textContent).toContain('2 小时')
+    // An attribute naming another device links to it; one nobody labelled is shown as provisioned.
+    expect(row('tank')?.querySelector('a')?.getAttribute('href')).toBe('/devices/tank-1')
+    expect(row('vendor_ref')?.textContent).toBe('vendor refX-7')
   })
 
   it('says so when the device does not exist', async () => {

@@ -1,3 +1,4 @@
+import type { DeviceEvent } from '@fm/protocol'
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { App } from '../src/App.tsx'
@@ -106,6 +107,42 @@ describe('OverviewPage', () => {
     await waitFor(() =>
       expect(document.querySelector('[data-tile="vehicles"] .tile__value')?.textContent).toContain('20'),
     )
+  })
+
+  it('counts a car the moment its plate is read', async () => {
+    const { live } = renderOverview()
+    const tile = () => document.querySelector('[data-tile="vehicles"] .tile__value')?.textContent
+    await waitFor(() => expect(tile()).toContain('20'))
+    const now = Date.now()
+    const passing: DeviceEvent = {
+      siteId: 'cuihu',
+      kind: 'gate',
+      deviceId: 'gate-north-in',
+      ts: now,
+      event: { type: 'plate', ts: now, plate: '鄂A54321', plate_color: 'blue', confidence_pct: 96, direction: 'in' },
+    }
+    act(() => live.server.events([passing]))
+    live.nextFrame()
+    await waitFor(() => expect(tile()).toContain('21'))
+  })
+
+  it('keeps counting from the live counters when the history has nothing for today yet', async () => {
+    stubApi({
+      '/api/devices/gate-north-in/events': () => [],
+      '/api/devices/gate-north-in/history': (url) => ({
+        deviceId: 'gate-north-in',
+        from: Number(url.searchParams.get('from')),
+        to: NOW,
+        stepMs: 0,
+        series: [{ field: 'vehicles_in_count', points: [] }],
+      }),
+    })
+    const { live } = renderOverview()
+    const tile = () => document.querySelector('[data-tile="vehicles"] .tile__value')?.textContent
+    await waitFor(() => expect(tile()).toMatch(/进\s*0/))
+    act(() => live.server.deltas([{ id: 'gate-north-in', values: { vehicles_in_count: 1523 }, valuesTs: Date.now() }]))
+    live.nextFrame()
+    await waitFor(() => expect(tile()).toMatch(/进\s*3/))
   })
 
   it('marks the connection offline and says the values are stale', () => {

@@ -59,6 +59,8 @@ export const DEVICES: DeviceView[] = [
     name: '低区生活变频泵1#',
     nameEn: 'Low-zone booster pump 1',
     roomId: 'pump-room-dw',
+    attributes: { role: 'duty', zone: 'low', tank: 'tank-1', rated_kw: 11, interval_min: 120, vendor_ref: 'X-7' },
+    reportIntervalSec: 5,
     values: { running: true, fault: false, mode: 'auto', outlet_pressure_mpa: 0.452, frequency_hz: 42.5 },
   }),
   device({
@@ -160,4 +162,16 @@ export function fixtureDevice(id: string): DeviceView {
   const found = DEVICES.find((d) => d.id === id)
   if (!found) throw new Error(`no fixture device ${id}`)
   return found
+}
+
+/** A history whose every bucket holds the same value: a pump that keeps its pressure, a pump that keeps running. */
+export function flatHistoryOf(deviceId: string, field: string, value: number, from: number, to: number): History {
+  const points = Array.from({ length: 12 }, (_, i) => ({
+    ts: from + ((to - from) * i) / 12,
+    mean: value,
+    min: value,
+    max: value,
+    count: 6,
+  }))
+  return { deviceId, from, to, stepMs: (to - from) / 12, series: [{ field, points }] }
 }

@@ -41,6 +41,23 @@ export function numericFields(kind: DeviceKind): FieldSpec[] {
   return telemetryFields(kind).filter((f) => f.type === 'number' || f.type === 'integer')
 }
 
+/**
+ * Booleans and enums (running, breaker, mode): the history stores them as codes (0/1, enum index), which read as
+ * nonsense on a value axis. They are charted as steps between labelled states instead.
+ */
+export function stateFields(kind: DeviceKind): FieldSpec[] {
+  return telemetryFields(kind).filter((f) => f.type === 'boolean' || f.type === 'enum')
+}
+
+export function isStateField(field: FieldSpec): boolean {
+  return field.type === 'boolean' || field.type === 'enum'
+}
+
+/** The states of a boolean or enum field in code order (false = 0, true = 1; enums by index). */
+export function stateCodes(field: FieldSpec): readonly (string | boolean)[] {
+  return field.type === 'boolean' ? [false, true] : (field.values ?? [])
+}
+
 export type Values = Readonly<Record<string, FieldValue>>
 
 export function numberOf(values: Values, key: string): number | undefined {

@@ -121,3 +121,25 @@ export function formatTime(ts: number, language: Language, style: 'time' | 'seco
   }
   return format.format(ts)
 }
+
+const pad2 = (n: number) => String(n).padStart(2, '0')
+
+/**
+ * "11-27": the day on a week-long axis. Numeric month-day reads the same in both languages and stays as narrow as
+ * "HH:mm", so the 7-day axis fits a phone.
+ */
+export function formatMonthDay(ts: number): string {
+  const date = new Date(ts)
+  return `${pad2(date.getMonth() + 1)}-${pad2(date.getDate())}`
+}
+
+/** A duration in its largest whole unit, for report intervals and chart resolutions: "5 秒", "15 min", "2 h". */
+export function formatDuration(ms: number, t: TFunction): string {
+  const seconds = Math.round(ms / 1000)
+  if (seconds < 60 || seconds % 60 !== 0) return t('durations.seconds', { n: seconds })
+  const minutes = seconds / 60
+  if (minutes < 60 || minutes % 60 !== 0) return t('durations.minutes', { n: minutes })
+  const hours = minutes / 60
+  if (hours < 24 || hours % 24 !== 0) return t('durations.hours', { n: hours })
+  return t('durations.days', { n: hours / 24 })
+}

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next'
 import { Link, useParams } from 'react-router'
 import { ApiError, fetchDevice } from '../api.ts'
 import { DeviceHeader } from '../components/device/DeviceHeader.tsx'
+import { DeviceInfo } from '../components/device/DeviceInfo.tsx'
 import { HistoryPanel } from '../components/device/HistoryPanel.tsx'
 import { ValueTable } from '../components/device/ValueTable.tsx'
 import { EventList } from '../components/device-events/EventList.tsx'
@@ -69,7 +70,7 @@ export function DevicePage({ chartSize }: DevicePageProps) {
       <title>{`${localName(device, language)} · ${t('app.name')}`}</title>
       <nav className="breadcrumb" aria-label="breadcrumb">
         <Link to="/">
-          <span aria-hidden="true">← </span>
+          <span aria-hidden="true">←</span>
           {t('device.overview')}
         </Link>
         {place && (
@@ -105,6 +106,12 @@ export function DevicePage({ chartSize }: DevicePageProps) {
             </section>
           )}
         </div>
+        <section className="panel device-page__info" aria-labelledby="info-title">
+          <h2 id="info-title" className="panel__title">
+            {t('device.info')}
+          </h2>
+          <DeviceInfo device={device} />
+        </section>
       </div>
     </div>
   )

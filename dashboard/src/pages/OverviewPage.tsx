@@ -9,7 +9,7 @@ import { useLanguage } from '../i18n/i18n.ts'
 import { useRoster, useSnapshotReady } from '../live/store.ts'
 import { useSite } from '../site/SiteContext.ts'
 
-/** `/`: the whole compound on one screen, equipment rooms first, then buildings. */
+/** `/`: the whole compound on as few screens as possible, equipment rooms first, then buildings. */
 export function OverviewPage() {
   const { t } = useTranslation()
   const ready = useSnapshotReady()
@@ -37,9 +37,11 @@ export function OverviewPage() {
       <h1 className="visually-hidden">{t('app.name')}</h1>
       <SummaryTiles />
       <AttentionList />
-      {groups.map((group) => (
-        <DeviceGroupSection key={group.key} group={group} />
-      ))}
+      <div className="device-groups">
+        {groups.map((group) => (
+          <DeviceGroupSection key={group.key} group={group} />
+        ))}
+      </div>
     </div>
   )
 }

@@ -27,6 +27,10 @@ export function DeviceHeader({ device }: { device: DeviceView }) {
         <p className="device-header__meta">
           <span>{t(`kinds.${device.kind}`)}</span>
           {location && <span>{location}</span>}
+          {/* The id is what a technician reads out on the phone: "pump-low-1", not the display name. */}
+          <span className="device-header__id">
+            {t('device.id')} <code>{device.id}</code>
+          </span>
         </p>
         {status.reasons.length > 0 && (
           <ul className="device-header__reasons">

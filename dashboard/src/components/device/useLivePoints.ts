@@ -1,4 +1,4 @@
-import type { DeviceView } from '@fm/protocol'
+import { type DeviceView, type FieldSpec, numericValue } from '@fm/protocol'
 import { useEffect, useState } from 'react'
 import type { ChartPoint } from '../../charts/HistoryChart.tsx'
 
@@ -8,15 +8,17 @@ const MAX_LIVE_POINTS = 5_000
 /**
  * Readings of one field that arrived over the live link after `since`, as chart points. A new reading time appends a
  * point even when the value did not change: deltas carry only changed values, so the old value still holds.
+ * Booleans and enums become the same codes the history stores (0/1, enum index), so both line up on one chart.
  */
-export function useLivePoints(device: DeviceView, field: string, since: number): ChartPoint[] {
+export function useLivePoints(device: DeviceView, field: FieldSpec | undefined, since: number): ChartPoint[] {
   const [state, setState] = useState<{ key: string; points: ChartPoint[] }>({ key: '', points: [] })
-  const key = `${device.id}|${field}|${since}`
-  const value = device.values[field]
+  const key = `${device.id}|${field?.key}|${since}`
+  const raw = field ? device.values[field.key] : undefined
+  const value = field && raw !== undefined ? numericValue(field, raw) : undefined
   const ts = device.valuesTs
 
   useEffect(() => {
-    if (typeof value !== 'number' || ts === null || ts <= since) return
+    if (value === undefined || ts === null || ts <= since) return
     setState((prev) => {
       const points = prev.key === key ? prev.points : []
       const last = points.at(-1)

@@ -12,7 +12,9 @@ function useGroupTitle(group: DeviceGroup): { title: string; subtitle: string | 
     case 'room': {
       const type = t(`rooms.${group.room.type}`)
       const title = localName(group.room, language)
-      const parts = [title === type ? undefined : type, group.building && localName(group.building, language)]
+      // "其他" under "6栋屋顶水箱间" says nothing; the type is worth a word only when the name does not already say it.
+      const typeWorthSaying = group.room.type !== 'other' && title !== type
+      const parts = [typeWorthSaying ? type : undefined, group.building && localName(group.building, language)]
       return { title, subtitle: parts.filter(Boolean).join(' · ') || undefined }
     }
     case 'building':
@@ -22,12 +24,24 @@ function useGroupTitle(group: DeviceGroup): { title: string; subtitle: string | 
   }
 }
 
+/**
+ * Widest a group gets before it takes a whole row: the most card columns `DeviceGroupSection.css` gives a span rule.
+ * A room with more devices than this is an equipment room worth a full-width grid of its own.
+ */
+export const MAX_GROUP_SPAN = 6
+
 export function DeviceGroupSection({ group }: { group: DeviceGroup }) {
   const { t } = useTranslation()
   const { title, subtitle } = useGroupTitle(group)
   const headingId = `group-${group.key.replace(/[^a-zA-Z0-9_-]/g, '_')}`
   return (
-    <section className="device-group" aria-labelledby={headingId} data-testid="device-group" data-group={group.key}>
+    <section
+      className="device-group"
+      aria-labelledby={headingId}
+      data-testid="device-group"
+      data-group={group.key}
+      data-span={group.deviceIds.length > MAX_GROUP_SPAN ? 'full' : group.deviceIds.length}
+    >
       <header className="device-group__head">
         <h2 id={headingId}>{title}</h2>
         {subtitle && <span className="device-group__sub">{subtitle}</span>}
