@@ -70,27 +70,39 @@ export class LiveState {
     return changed
   }
 
-  applyReading(reading: Reading): void {
+  /**
+   * Merges a reading by the store's rule (store/src/device-state.ts), so that REST after a restart and the live view
+   * agree. It ranks at `min(ts, receivedAt)`: a `ts` ahead of the server clock (up to 5 minutes is accepted) would
+   * otherwise outrank the correct readings that follow it. A reading that ranks as new as the shown one or newer
+   * overwrites the fields it carries; an older one (a device flushing its offline buffer) only fills fields not
+   * shown yet. Last seen is the receive time: a device's clock may run slow.
+   */
+  applyReading(reading: Reading, receivedAt: number): void {
     const view = this.#views.get(reading.deviceId)
     if (!view) return
-    this.touch(view.id, reading.ts)
-    // A reading older than the one shown (a device flushing its offline buffer) must not overwrite newer values.
-    if (view.valuesTs !== null && reading.ts < view.valuesTs) return
+    this.touch(view.id, receivedAt)
+    const ts = Math.min(reading.ts, receivedAt)
+    const newer = view.valuesTs === null || ts >= view.valuesTs
     for (const [field, value] of Object.entries(reading.values as Record<string, FieldValue | undefined>)) {
       if (value === undefined || view.values[field] === value) continue
+      if (!newer && Object.hasOwn(view.values, field)) continue
       view.values[field] = value
       const delta = this.#deltaOf(view.id)
       delta.values ??= {}
       delta.values[field] = value
     }
-    if (view.valuesTs !== reading.ts) {
-      view.valuesTs = reading.ts
-      this.#deltaOf(view.id).valuesTs = reading.ts
+    if (newer && view.valuesTs !== ts) {
+      view.valuesTs = ts
+      this.#deltaOf(view.id).valuesTs = ts
     }
   }
 
-  /** `retained`: replayed by the broker on subscribe, so it says nothing about when the device was last seen. */
-  applyStatus(status: DeviceStatus, retained: boolean): void {
+  /**
+   * Applied in arrival order, which is the server's receive order: the device's `ts` plays no part, as a last will
+   * has none and a slow device clock would lose every reconnect against it. `retained`: replayed by the broker on
+   * subscribe, so it says nothing about when the device was last seen.
+   */
+  applyStatus(status: DeviceStatus, retained: boolean, receivedAt: number): void {
     const view = this.#views.get(status.deviceId)
     if (!view) return
     if (view.online !== status.online) {
@@ -99,15 +111,15 @@ export class LiveState {
     }
     // An offline status is usually the last will, sent by the broker after the device went silent: it is not a
     // sighting of the device.
-    if (!retained && status.online) this.touch(view.id, status.ts)
+    if (!retained && status.online) this.touch(view.id, receivedAt)
   }
 
-  /** Any message proves the device was there at `ts`. */
-  touch(deviceId: string, ts: number): void {
+  /** Any message proves the device was there when it was received (the server's clock, epoch ms). */
+  touch(deviceId: string, receivedAt: number): void {
     const view = this.#views.get(deviceId)
-    if (!view || (view.lastSeen !== null && view.lastSeen >= ts)) return
-    view.lastSeen = ts
-    this.#deltaOf(deviceId).lastSeen = ts
+    if (!view || (view.lastSeen !== null && view.lastSeen >= receivedAt)) return
+    view.lastSeen = receivedAt
+    this.#deltaOf(deviceId).lastSeen = receivedAt
   }
 
   /** Returns the pending deltas and starts a new batch. */

@@ -17,12 +17,13 @@ import {
   type IngestStatus,
   LIVE_FLUSH_INTERVAL_MS,
   type LiveSnapshot,
+  type PartHealth,
   SERVICE_STATUS_TOPIC,
   type ServerToClientEvents,
   serviceStatusTopic,
 } from '@fm/protocol'
 import type { Store } from '@fm/store'
-import { connect, type IPublishPacket, type ISubscriptionMap, type MqttClient } from 'mqtt'
+import { connect, ErrorWithSubackPacket, type IPublishPacket, type ISubscriptionMap, type MqttClient } from 'mqtt'
 import type { Logger } from 'pino'
 import type { Server } from 'socket.io'
 import { type DeviceFilter, LiveState } from './live-state.ts'
@@ -36,11 +37,13 @@ export interface LiveOptions {
   password: string
   /** Unique per process; a random one by default so that several api instances can share a broker. */
   clientId?: string
-  store: Pick<Store, 'listDeviceViews'>
+  store: Pick<Store, 'listDeviceViews' | 'getDevice'>
   logger: Logger
   flushIntervalMs?: number
-  /** A message from an unknown device reloads the registry, at most this often; 5 s by default. */
+  /** A message from an unknown device reloads the registry, at most this often per device id; 5 s by default. */
   registryReloadMinIntervalMs?: number
+  /** ... and at most this often overall, whatever the ids; 1 s by default. */
+  registryReloadGlobalMinIntervalMs?: number
 }
 
 export interface Live {
@@ -51,8 +54,8 @@ export interface Live {
   devices(filter?: DeviceFilter): DeviceView[]
   device(id: string): DeviceView | undefined
   ingestStatus(): IngestStatus | undefined
-  /** Connected to the broker with every subscription granted. */
-  mqttConnected(): boolean
+  /** ok once connected with every subscription granted; degraded or down, with why, otherwise. */
+  mqttHealth(): PartHealth
   attach(io: LiveServer): void
 }
 
@@ -60,6 +63,8 @@ const RECONNECT_PERIOD_MS = 2_000
 const CONNECT_TIMEOUT_MS = 10_000
 /** An id that is still unregistered after a reload is not looked up again for this long. */
 const REGISTRY_RELOAD_MIN_INTERVAL_MS = 5_000
+/** However many unknown ids publish, the registry is reloaded for them at most this often. */
+const REGISTRY_RELOAD_GLOBAL_MIN_INTERVAL_MS = 1_000
 /** Events kept between two flushes; beyond it the oldest are dropped, so a flood cannot exhaust memory. */
 const MAX_PENDING_EVENTS = 1_000
 
@@ -70,6 +75,21 @@ const SUBSCRIPTIONS: ISubscriptionMap = {
   [channelFilter('status')]: { qos: 1 },
   [channelFilter('event')]: { qos: 1 },
   [SERVICE_STATUS_TOPIC]: { qos: 1 },
+}
+const SUBSCRIBED_FILTERS = Object.keys(SUBSCRIPTIONS)
+const NOT_CONNECTED: PartHealth = { status: 'down', detail: 'not connected to the MQTT broker' }
+
+/**
+ * The filters the broker refused (SUBACK 0x80, §3.9.3), in the order requested; empty when it did not answer. mqtt.js
+ * 5 rejects a refusal with an ErrorWithSubackPacket that has no `code`: only the packet's return codes tell.
+ */
+function refusedFilters(error: unknown): string[] {
+  if (!(error instanceof ErrorWithSubackPacket)) return []
+  const granted: unknown[] = error.packet?.granted ?? []
+  return SUBSCRIBED_FILTERS.filter((_, index) => {
+    const code = granted[index]
+    return typeof code === 'number' && (code & 0x80) !== 0
+  })
 }
 
 function deviceIdOf(message: DeviceMessage): string {
@@ -95,10 +115,12 @@ class MqttLive implements Live {
   #registryChanged = false
   /** Unregistered device id → when the registry was last reloaded for it. */
   readonly #misses = new Map<string, number>()
+  /** When the registry was last reloaded for an unknown MQTT id, whichever. */
+  #lastMissReload = Number.NEGATIVE_INFINITY
   #ingest: IngestStatus | undefined
   #io: LiveServer | undefined
   #client: MqttClient | undefined
-  #subscribed = false
+  #mqtt: PartHealth = NOT_CONNECTED
   #timer: NodeJS.Timeout | undefined
 
   constructor(options: LiveOptions) {
@@ -121,7 +143,7 @@ class MqttLive implements Live {
     this.#timer = undefined
     const client = this.#client
     this.#client = undefined
-    this.#subscribed = false
+    this.#mqtt = NOT_CONNECTED
     if (client) await client.endAsync()
   }
 
@@ -129,16 +151,21 @@ class MqttLive implements Live {
     return this.#state.list(filter)
   }
 
+  /**
+   * From memory. An id not in it costs one indexed read, never a registry reload: anyone may ask for any id. Only a
+   * device that exists but is not loaded yet (provisioned since the last reload) reloads the registry, once.
+   */
   device(id: string): DeviceView | undefined {
-    return this.#knows(id) ? this.#state.get(id) : undefined
+    if (!this.#state.has(id) && this.#options.store.getDevice(id)) this.#loadRegistry()
+    return this.#state.get(id)
   }
 
   ingestStatus(): IngestStatus | undefined {
     return this.#ingest
   }
 
-  mqttConnected(): boolean {
-    return this.#subscribed
+  mqttHealth(): PartHealth {
+    return this.#mqtt
   }
 
   attach(io: LiveServer): void {
@@ -153,15 +180,21 @@ class MqttLive implements Live {
   }
 
   /**
-   * True when the device is known. An unknown one reloads the registry at once, so that a device provisioned while
-   * the api runs shows from its first message (its retained status included); an id still unknown after that is
-   * not looked up again for a while, so a stray publisher cannot hammer the store.
+   * True when the publishing device is known. An unknown one reloads the registry at once, so that a device
+   * provisioned while the api runs shows from its first message (its retained status included). Reloads read every
+   * device, so they are rate-limited: an id still unknown after one is not looked up again for a while, and however
+   * many ids are unknown, there is at most one reload per REGISTRY_RELOAD_GLOBAL_MIN_INTERVAL_MS. An id turned away
+   * by the global limit is not marked as a miss, so its next message tries again.
    */
-  #knows(deviceId: string): boolean {
+  #knowsPublisher(deviceId: string): boolean {
     if (this.#state.has(deviceId)) return true
-    const minIntervalMs = this.#options.registryReloadMinIntervalMs ?? REGISTRY_RELOAD_MIN_INTERVAL_MS
+    const now = Date.now()
+    const perIdMs = this.#options.registryReloadMinIntervalMs ?? REGISTRY_RELOAD_MIN_INTERVAL_MS
+    const globalMs = this.#options.registryReloadGlobalMinIntervalMs ?? REGISTRY_RELOAD_GLOBAL_MIN_INTERVAL_MS
     const lastMiss = this.#misses.get(deviceId)
-    if (lastMiss !== undefined && Date.now() - lastMiss < minIntervalMs) return false
+    if (lastMiss !== undefined && now - lastMiss < perIdMs) return false
+    if (now - this.#lastMissReload < globalMs) return false
+    this.#lastMissReload = now
     try {
       this.#loadRegistry()
     } catch (error) {
@@ -172,7 +205,7 @@ class MqttLive implements Live {
       return true
     }
     if (this.#misses.size > 10_000) this.#misses.clear()
-    this.#misses.set(deviceId, Date.now())
+    this.#misses.set(deviceId, now)
     return false
   }
 
@@ -181,8 +214,9 @@ class MqttLive implements Live {
       if (topic === INGEST_STATUS_TOPIC) this.#onIngestStatus(payload)
       else if (!topic.startsWith('fm/services/')) {
         // An invalid message is ingest's to count and log; here it is only skipped.
-        const result = decodeMessage(topic, payload, Date.now())
-        if (result.ok) this.#apply(result.message, packet.retain)
+        const receivedAt = Date.now()
+        const result = decodeMessage(topic, payload, receivedAt)
+        if (result.ok) this.#apply(result.message, packet.retain, receivedAt)
       }
     } catch (error) {
       this.#log.error({ err: error, topic }, 'handling an MQTT message failed')
@@ -195,16 +229,18 @@ class MqttLive implements Live {
     else this.#log.warn({ topic: INGEST_STATUS_TOPIC, error: result.error }, 'invalid ingest status skipped')
   }
 
-  #apply(message: DeviceMessage, retained: boolean): void {
+  /** `receivedAt` is this process's clock; the message's `ts` is the device's, which may drift. */
+  #apply(message: DeviceMessage, retained: boolean, receivedAt: number): void {
     const deviceId = deviceIdOf(message)
-    if (!this.#knows(deviceId)) {
+    if (!this.#knowsPublisher(deviceId)) {
       this.#log.debug({ deviceId, channel: message.channel }, 'message from an unregistered device skipped')
       return
     }
-    if (message.channel === 'telemetry') this.#state.applyReading(message.reading)
-    else if (message.channel === 'status') this.#state.applyStatus(message.status, retained)
+    if (message.channel === 'telemetry') this.#state.applyReading(message.reading, receivedAt)
+    else if (message.channel === 'status') this.#state.applyStatus(message.status, retained, receivedAt)
     else if (message.channel === 'event') {
-      this.#state.touch(deviceId, message.event.ts)
+      // a plate a camera cached while offline carries an old ts, yet the device talked just now
+      this.#state.touch(deviceId, receivedAt)
       this.#events.push(message.event)
       if (this.#events.length > MAX_PENDING_EVENTS) {
         this.#events.shift()
@@ -265,8 +301,10 @@ class MqttLive implements Live {
         this.#subscribe(client).then(resolve, resolve)
       })
       client.on('close', () => {
-        if (this.#subscribed) this.#log.warn({ url: this.#options.mqttUrl }, 'lost the MQTT connection; reconnecting')
-        this.#subscribed = false
+        if (this.#mqtt.status !== 'down') {
+          this.#log.warn({ url: this.#options.mqttUrl }, 'lost the MQTT connection; reconnecting')
+        }
+        this.#mqtt = NOT_CONNECTED
         resolve()
       })
       client.on('error', (error) => {
@@ -279,24 +317,35 @@ class MqttLive implements Live {
     })
   }
 
+  /**
+   * Subscribes on every connection (the session is clean). A refused filter leaves the live view blind to it: that
+   * shows in the health check and is tried again on the next connection, e.g. once the broker restarts with a fixed
+   * ACL.
+   */
   async #subscribe(client: MqttClient): Promise<void> {
     try {
-      const granted = await client.subscribeAsync(SUBSCRIPTIONS)
-      const refused = granted.filter((grant) => grant.qos === 128).map((grant) => grant.topic)
-      if (refused.length > 0) {
-        this.#log.error(
-          { refused, username: this.#options.username },
-          'the broker refused subscriptions: check its ACL',
-        )
-        return
-      }
-      this.#subscribed = client.connected
+      await client.subscribeAsync(SUBSCRIPTIONS)
+      if (!client.connected) return
+      this.#mqtt = { status: 'ok' }
       this.#log.info(
         { url: this.#options.mqttUrl, clientId: this.#clientId },
         'connected to the MQTT broker and subscribed',
       )
     } catch (error) {
-      this.#log.error({ err: error }, 'subscribing failed')
+      const refused = refusedFilters(error)
+      if (refused.length === 0) {
+        // no SUBACK: the link dropped mid-way, and the next connection subscribes again
+        this.#log.warn({ err: error }, 'subscribing failed; retrying on reconnect')
+        return
+      }
+      this.#log.error(
+        { refused, username: this.#options.username },
+        'the broker refused subscriptions: check its ACL; retrying on reconnect',
+      )
+      this.#mqtt = {
+        status: refused.length === SUBSCRIBED_FILTERS.length ? 'down' : 'degraded',
+        detail: `the MQTT broker refused the subscription to ${refused.join(', ')}: the live view misses it`,
+      }
     }
   }
 }

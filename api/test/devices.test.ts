@@ -1,6 +1,6 @@
 import type { DeviceView, ErrorResponse } from '@fm/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
-import { closeAll, connectClient, deviceTopic, SITE_ID, startApi } from './fixtures.ts'
+import { closeAll, compound, connectClient, deviceTopic, SITE_ID, startApi } from './fixtures.ts'
 
 afterEach(closeAll)
 
@@ -63,6 +63,23 @@ describe('devices', () => {
 
     expect(response.statusCode).toBe(404)
     expect(response.json<ErrorResponse>()).toMatchObject({ code: 'FM_ERR_DEVICE_NOT_FOUND', statusCode: 404 })
+  })
+
+  it('answers unknown ids without reloading the registry, and finds a device provisioned since start', async () => {
+    const api = await startApi()
+    const manifest = compound()
+    manifest.devices.push({ id: 'tank-2', kind: 'water-tank', name: '消防水箱', password: 'tank-2-password-x' })
+    await api.store.provisionSite(manifest)
+
+    // anyone may ask for any id: a miss is one indexed read, and must not read the whole registry
+    for (let i = 0; i < 20; i++) {
+      expect((await api.app.inject(`/api/devices/nope-${i}`)).statusCode).toBe(404)
+    }
+    expect(api.live.devices().map((device) => device.id)).not.toContain('tank-2')
+
+    const response = await api.app.inject('/api/devices/tank-2')
+    expect(response.statusCode).toBe(200)
+    expect(response.json<DeviceView>()).toMatchObject({ id: 'tank-2', kind: 'water-tank' })
   })
 
   it('refuses an unknown kind and an unknown query parameter with FM_ERR_VALIDATION', async () => {

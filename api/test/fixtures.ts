@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { DeviceKind, ServerToClientEvents, SiteManifest } from '@fm/protocol'
 import { dataFiles, openStore, openTimeSeries, type Store, type TimeSeriesStore } from '@fm/store'
-import { Aedes } from 'aedes'
+import { Aedes, type AedesOptions, type Client } from 'aedes'
 import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt'
 import { pino } from 'pino'
 import { io as connectSocket, type Socket } from 'socket.io-client'
@@ -65,15 +65,29 @@ export function builtDashboard(): string {
   return dir
 }
 
-export async function startBroker(): Promise<{ url: string }> {
-  const aedes = await Aedes.createBroker()
+export interface TestBroker {
+  url: string
+  /** Closes the connections of the clients whose id starts with `prefix`, as a broker restart would. */
+  dropClients(prefix: string): void
+}
+
+export async function startBroker(options: AedesOptions = {}): Promise<TestBroker> {
+  const aedes = await Aedes.createBroker(options)
+  const clients = new Set<Client>()
+  aedes.on('client', (client) => clients.add(client))
+  aedes.on('clientDisconnect', (client) => clients.delete(client))
   const server = createServer(aedes.handle)
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   defer(async () => {
     await new Promise<void>((resolve) => aedes.close(() => resolve()))
     await new Promise<void>((resolve) => server.close(() => resolve()))
   })
-  return { url: `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}` }
+  return {
+    url: `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    dropClients(prefix) {
+      for (const client of clients) if (client.id.startsWith(prefix)) client.close()
+    },
+  }
 }
 
 let template: Promise<string> | undefined
@@ -120,13 +134,20 @@ export interface Api {
   timeseries: TimeSeriesStore
   config: Readonly<ApiConfig>
   brokerUrl: string
+  broker: TestBroker
+}
+
+export interface ApiOptions {
+  dashboardDir?: string
+  registryReloadMinIntervalMs?: number
+  registryReloadGlobalMinIntervalMs?: number
+  /** Hooks of the test broker, e.g. an `authorizeSubscribe` that refuses. */
+  aedes?: AedesOptions
 }
 
 /** The whole api on real parts; `dashboardDir` defaults to a folder without a build. */
-export async function startApi(
-  options: { dashboardDir?: string; registryReloadMinIntervalMs?: number } = {},
-): Promise<Api> {
-  const broker = await startBroker()
+export async function startApi(options: ApiOptions = {}): Promise<Api> {
+  const broker = await startBroker(options.aedes)
   const { dataDir, store, timeseries } = await openStores()
   const config = loadConfig({
     FM_DATA_DIR: dataDir,
@@ -144,13 +165,16 @@ export async function startApi(
     ...(options.registryReloadMinIntervalMs === undefined
       ? {}
       : { registryReloadMinIntervalMs: options.registryReloadMinIntervalMs }),
+    ...(options.registryReloadGlobalMinIntervalMs === undefined
+      ? {}
+      : { registryReloadGlobalMinIntervalMs: options.registryReloadGlobalMinIntervalMs }),
   })
   await live.start()
   defer(() => live.stop())
   const app = await buildApp(config, { store, timeseries, live, logger: testLogger })
   defer(() => app.close())
   await app.ready()
-  return { app, live, store, timeseries, config, brokerUrl: broker.url }
+  return { app, live, store, timeseries, config, brokerUrl: broker.url, broker }
 }
 
 /** An MQTT client that publishes as a device (or as ingest) would. */

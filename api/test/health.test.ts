@@ -84,6 +84,29 @@ describe('GET /api/health', () => {
     expect(response.json<Health>().parts.mqtt).toMatchObject({ status: 'down' })
   })
 
+  it('shows a subscription the broker refused, and is ok again once a reconnect subscribes', async () => {
+    let refuse = true
+    const api = await startApi({
+      dashboardDir: builtDashboard(),
+      aedes: {
+        // a null subscription answers SUBACK 0x80 for that filter only [MQTT-3.9.3]; the connection stays
+        authorizeSubscribe: (_client, subscription, callback) =>
+          callback(null, refuse && subscription.topic.endsWith('/telemetry') ? null : subscription),
+      },
+    })
+    await expect.poll(() => api.live.mqttHealth().status).toBe('degraded')
+
+    const health = (await api.app.inject('/api/health')).json<Health>()
+    expect(health.parts.mqtt).toEqual({
+      status: 'degraded',
+      detail: expect.stringContaining('refused the subscription to fm/v1/+/+/+/telemetry'),
+    })
+
+    refuse = false
+    api.broker.dropClients('svc-api-')
+    await expect.poll(() => api.live.mqttHealth(), { timeout: 10_000 }).toEqual({ status: 'ok' })
+  })
+
   it('reports a dashboard that is not built as degraded, with how to build it', async () => {
     const api = await startApi()
 

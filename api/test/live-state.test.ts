@@ -30,8 +30,8 @@ describe('LiveState', () => {
   it('merges readings into one delta per device with the latest value of each changed field', () => {
     const state = new LiveState([view('tank-1', { values: { overflow: false } })])
 
-    state.applyReading(reading(1000, { level_pct: 40, overflow: false }))
-    state.applyReading(reading(2000, { level_pct: 41 }))
+    state.applyReading(reading(1000, { level_pct: 40, overflow: false }), 1000)
+    state.applyReading(reading(2000, { level_pct: 41 }), 2000)
 
     expect(state.takeDeltas()).toEqual([{ id: 'tank-1', values: { level_pct: 41 }, valuesTs: 2000, lastSeen: 2000 }])
     expect(state.takeDeltas()).toEqual([])
@@ -40,31 +40,67 @@ describe('LiveState', () => {
 
   it('keeps newer values when an older reading arrives late', () => {
     const state = new LiveState([view('tank-1')])
-    state.applyReading(reading(2000, { level_pct: 41 }))
+    state.applyReading(reading(2000, { level_pct: 41 }), 2000)
     state.takeDeltas()
 
-    state.applyReading(reading(1000, { level_pct: 40 }))
+    state.applyReading(reading(1000, { level_pct: 40 }), 2000)
 
     expect(state.get('tank-1')).toMatchObject({ values: { level_pct: 41 }, valuesTs: 2000, lastSeen: 2000 })
     expect(state.takeDeltas()).toEqual([])
   })
 
+  it('lets a late, older reading fill fields not reported since, as the store does', () => {
+    const state = new LiveState([view('tank-1')])
+    state.applyReading(reading(2000, { level_pct: 41 }), 2000)
+    state.takeDeltas()
+
+    state.applyReading(reading(1000, { level_pct: 40, overflow: false }), 3000)
+
+    expect(state.get('tank-1')).toMatchObject({ values: { level_pct: 41, overflow: false }, valuesTs: 2000 })
+    expect(state.takeDeltas()).toEqual([{ id: 'tank-1', values: { overflow: false }, lastSeen: 3000 }])
+  })
+
+  it('ranks a reading stamped ahead of the server clock at its receive time, so the next one replaces it', () => {
+    const state = new LiveState([view('tank-1')])
+    const receivedAt = 1_000_000
+    state.applyReading(reading(receivedAt + 4 * 60_000, { level_pct: 50 }), receivedAt)
+    expect(state.get('tank-1')?.valuesTs).toBe(receivedAt)
+
+    state.applyReading(reading(receivedAt + 1000, { level_pct: 60 }), receivedAt + 1000)
+
+    expect(state.get('tank-1')).toMatchObject({ values: { level_pct: 60 }, valuesTs: receivedAt + 1000 })
+  })
+
+  it('stamps last seen with the receive time, not with a device clock 10 minutes slow', () => {
+    const state = new LiveState([view('tank-1')])
+    const receivedAt = 1_000_000
+    const deviceNow = receivedAt - 10 * 60_000
+
+    state.applyStatus(status(deviceNow, true), false, receivedAt)
+    state.applyReading(reading(deviceNow, { level_pct: 50 }), receivedAt + 1000)
+    expect(state.get('tank-1')).toMatchObject({ online: true, lastSeen: receivedAt + 1000, valuesTs: deviceNow })
+
+    state.applyStatus(status(receivedAt + 2000, false), false, receivedAt + 2000) // the will: no ts, server time
+    state.applyStatus(status(deviceNow + 3000, true), false, receivedAt + 3000) // reconnected
+    expect(state.get('tank-1')).toMatchObject({ online: true, lastSeen: receivedAt + 3000 })
+  })
+
   it('does not count a retained status or an offline will as a sighting', () => {
     const state = new LiveState([view('tank-1')])
 
-    state.applyStatus(status(5000, true), true)
+    state.applyStatus(status(5000, true), true, 5000)
     expect(state.takeDeltas()).toEqual([{ id: 'tank-1', online: true }])
 
-    state.applyStatus(status(6000, false), false)
+    state.applyStatus(status(6000, false), false, 6000)
     expect(state.takeDeltas()).toEqual([{ id: 'tank-1', online: false }])
 
-    state.applyStatus(status(7000, true), false)
+    state.applyStatus(status(7000, true), false, 7000)
     expect(state.takeDeltas()).toEqual([{ id: 'tank-1', online: true, lastSeen: 7000 }])
   })
 
   it('takes registry facts from the store but keeps the live state', () => {
     const state = new LiveState([view('tank-1')])
-    state.applyReading(reading(1000, { level_pct: 40 }))
+    state.applyReading(reading(1000, { level_pct: 40 }), 1000)
 
     const changed = state.mergeRegistry([view('tank-1', { name: '生活水箱' }), view('tank-2')])
 

@@ -61,7 +61,8 @@ describe('live over socket.io', () => {
     await recorder.next('snapshot')
     const pump = await connectClient(api.brokerUrl)
     const topic = deviceTopic('pump', 'pump-1', 'telemetry')
-    const start = Date.now()
+    // in the past: a ts ahead of the receive time would rank at the receive time
+    const start = Date.now() - 1000
 
     await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
@@ -179,6 +180,45 @@ describe('live over socket.io', () => {
 
     // Not 'io server disconnect', which would tell the browser to stay away: it reconnects to the next instance.
     expect(await disconnected).toBe('transport close')
+  })
+
+  it('reloads the registry for unknown publishers at most once per interval overall', async () => {
+    const api = await startApi({ registryReloadMinIntervalMs: 0, registryReloadGlobalMinIntervalMs: 60_000 })
+    const manifest = compound()
+    manifest.devices.push({ id: 'tank-2', kind: 'water-tank', name: '消防水箱', password: 'tank-2-password-x' })
+    await api.store.provisionSite(manifest)
+    const client = await connectClient(api.brokerUrl)
+    const tankLevel = (id: string) => api.live.devices().find((device) => device.id === id)?.values.level_pct
+
+    await client.publishAsync(deviceTopic('water-tank', 'tank-2', 'telemetry'), '{"level_pct": 88}')
+    await expect.poll(() => tankLevel('tank-2')).toBe(88)
+    manifest.devices.push({ id: 'tank-3', kind: 'water-tank', name: '3#水箱', password: 'tank-3-password-x' })
+    await api.store.provisionSite(manifest)
+    await client.publishAsync(deviceTopic('water-tank', 'tank-3', 'telemetry'), '{"level_pct": 77}')
+    // Messages from one publisher arrive in order: once this one shows, tank-3's has been handled.
+    await client.publishAsync(deviceTopic('water-tank', 'tank-1', 'telemetry'), '{"level_pct": 66}')
+    await expect.poll(() => tankLevel('tank-1')).toBe(66)
+
+    expect(api.live.devices().map((device) => device.id)).not.toContain('tank-3')
+  })
+
+  it('keeps a device whose clock is 10 minutes slow online while connected, and seen on the server clock', async () => {
+    const api = await startApi()
+    const statusTopic = deviceTopic('gate', 'gate-east', 'status')
+    const will = { topic: statusTopic, payload: Buffer.from(OFFLINE), qos: 1 as const, retain: true }
+    const online = () => JSON.stringify({ online: true, ts: Date.now() - 10 * 60_000 })
+    const before = Date.now()
+
+    const first = await connectClient(api.brokerUrl, { will })
+    await first.publishAsync(statusTopic, online(), { qos: 1, retain: true })
+    await expect.poll(() => api.live.device('gate-east')?.online).toBe(true)
+    expect(api.live.device('gate-east')?.lastSeen).toBeGreaterThanOrEqual(before)
+
+    first.stream.destroy()
+    await expect.poll(() => api.live.device('gate-east')?.online).toBe(false)
+    const second = await connectClient(api.brokerUrl, { will })
+    await second.publishAsync(statusTopic, online(), { qos: 1, retain: true })
+    await expect.poll(() => api.live.device('gate-east')?.online).toBe(true)
   })
 
   it('learns a device provisioned after start from its first message and sends everyone a new snapshot', async () => {

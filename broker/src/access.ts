@@ -121,6 +121,17 @@ export function checkPublish(principal: Principal, topic: string, payloadBytes: 
     : deny(`role ${principal.role} may not publish here`)
 }
 
+/**
+ * May a message on `topic` be kept as the topic's retained message? On a device topic only `status` is retained
+ * (docs/protocol.md, Topics): a retained reading, event, ack or command would be replayed to every new subscriber,
+ * and ingest subscribes again on every start, so it would be stored again each time. Topics outside the device
+ * grammar (the services' own trees) keep their flag.
+ */
+export function mayRetain(topic: string): boolean {
+  const parsed = parseTopic(topic)
+  return !parsed.ok || parsed.topic.channel === 'status'
+}
+
 /** May this principal subscribe to `filter`? A device only to its own command topic, exactly. */
 export function checkSubscribe(principal: Principal, filter: string): Decision {
   if (principal.type === 'device') {

@@ -14,6 +14,7 @@ import {
   checkWill,
   type Decision,
   isServiceUsername,
+  mayRetain,
   type Principal,
   SERVICE_ROLE_NAMES,
   type ServiceRole,
@@ -167,11 +168,30 @@ export class AccessControl {
       const principal = this.#principalOfClientId('clientId' in packet ? String(packet.clientId) : undefined)
       decision = principal ? checkWill(principal, target) : NO_PRINCIPAL
     }
-    if (decision.ok) return callback(null)
+    if (decision.ok) {
+      if (packet.retain && !mayRetain(packet.topic)) this.#clearRetain(client, packet)
+      return callback(null)
+    }
     this.counters.publishDenials++
     this.#logDenial('publish refused, closing the connection', client, packet, decision.reason)
     // MQTT 3.1.1 has no negative PUBACK: an error makes aedes close the connection [MQTT-3.3.5-2]
     callback(new Error(decision.reason))
+  }
+
+  /**
+   * Delivers the message but does not keep it: a device whose firmware sets retain by mistake is still heard. MQTT
+   * 3.1.1 has no way to refuse part of a PUBLISH; a server that does not authorize it must either acknowledge it as
+   * usual or close the connection [MQTT-3.3.5-2], and closing would silence that device for a harmless flag. So the
+   * unauthorized part, storing it [MQTT-3.3.1-5], is dropped and the rest is acknowledged and forwarded. Aedes lets
+   * this hook change the packet before it is stored or forwarded (docs/Aedes.md, authorizePublish).
+   */
+  #clearRetain(client: Client | null, packet: PublishPacket): void {
+    packet.retain = false
+    const principal = client ? nameOf(this.#principals.get(client)) : undefined
+    this.#logger.debug(
+      { clientId: client?.id, principal, topic: packet.topic },
+      'retain flag cleared: only status is retained',
+    )
   }
 
   /**

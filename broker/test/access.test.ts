@@ -10,6 +10,7 @@ import {
 import { MAX_PAYLOAD_BYTES } from '@fm/protocol'
 import type { DeviceRecord } from '@fm/store'
 import { describe, expect, it } from 'vitest'
+import { mayRetain } from '../src/access.ts'
 
 const TANK: DeviceRecord = {
   id: 'tank-1',
@@ -116,6 +117,20 @@ describe('checkWill', () => {
 
   it('refuses a device will larger than MAX_PAYLOAD_BYTES', () => {
     expect(checkWill(device, { topic: own('status'), payloadBytes: MAX_PAYLOAD_BYTES + 1 }).ok).toBe(false)
+  })
+})
+
+describe('mayRetain', () => {
+  it.each([
+    [own('status'), true],
+    [own('telemetry'), false],
+    [own('event'), false],
+    [own('ack'), false],
+    [own('cmd'), false],
+    ['fm/services/ingest/status', true],
+    ['fm/v1/alarms/a-1', true],
+  ])('%s: %s', (topic, expected) => {
+    expect(mayRetain(topic)).toBe(expected)
   })
 })
 

@@ -58,6 +58,30 @@ describe('device publish', () => {
   })
 })
 
+describe('retained messages', () => {
+  it('forwards a retained telemetry but keeps only the retained status [MQTT-3.3.5-2]', async () => {
+    const { tcpUrl, broker, logs } = await startBroker()
+    const api = await connectService(tcpUrl, 'api')
+    await api.subscribeAsync(deviceTopic(TANK, 'telemetry'), { qos: 1 })
+    const live = nextMessage(api)
+    const tank = await connectDevice(tcpUrl, TANK)
+    await tank.publishAsync(deviceTopic(TANK, 'telemetry'), '{"level_pct":72.5}', { qos: 1, retain: true })
+    await tank.publishAsync(deviceTopic(TANK, 'status'), '{"online":true}', { qos: 1, retain: true })
+    // a firmware that sets retain by mistake is still heard, and stays connected
+    expect(await live).toMatchObject({ topic: deviceTopic(TANK, 'telemetry'), payload: '{"level_pct":72.5}' })
+    expect(tank.connected).toBe(true)
+    expect(broker.stats().publishDenials).toBe(0)
+
+    // One SUBSCRIBE with both filters: aedes replays the retained messages filter by filter, in the order requested,
+    // so a retained telemetry would arrive before the status.
+    const ingest = await connectService(tcpUrl, 'ingest')
+    const replayed = nextMessage(ingest)
+    await ingest.subscribeAsync([deviceTopic(TANK, 'telemetry'), deviceTopic(TANK, 'status')], { qos: 1 })
+    expect(await replayed).toMatchObject({ topic: deviceTopic(TANK, 'status'), packet: { retain: true } })
+    expect(logs.some((line) => line.includes('retain flag cleared: only status is retained'))).toBe(true)
+  })
+})
+
 describe('device subscribe', () => {
   it('refuses # and foreign cmd topics with 0x80, keeps the connection, and delivers its own cmd', async () => {
     const { tcpUrl, broker } = await startBroker()

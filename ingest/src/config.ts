@@ -19,6 +19,8 @@ export interface IngestConfig {
   readonly maxBatch: number
   /** How often the retained ingest status is published. */
   readonly statusIntervalMs: number
+  /** How often the whole device registry is read again, so that revocations and kind or site changes are seen. */
+  readonly registryReloadMs: number
 }
 
 export class ConfigError extends Error {
@@ -83,6 +85,7 @@ export function loadConfig(env: Env): IngestConfig {
     flushIntervalMs: integer(env, 'FM_INGEST_FLUSH_INTERVAL_MS', 250, 10, 60_000, problems),
     maxBatch: integer(env, 'FM_INGEST_MAX_BATCH', 1000, 1, 100_000, problems),
     statusIntervalMs: integer(env, 'FM_INGEST_STATUS_INTERVAL_MS', 2000, 100, 3_600_000, problems),
+    registryReloadMs: integer(env, 'FM_INGEST_REGISTRY_RELOAD_MS', 30_000, 100, 3_600_000, problems),
   }
   // The password is taken verbatim (no trim): leading or trailing spaces may be part of it.
   if (config.mqttPassword === '') problems.push('FM_INGEST_MQTT_PASSWORD is required')

@@ -3,6 +3,8 @@
  * the database. A miss looks that one device up at once (an indexed read), so a device provisioned while ingest runs
  * is accepted from its very first message, including the retained status it sends on connect; an id that is still
  * unknown is not looked up again for `reloadIntervalMs`, so a flood from unknown ids cannot become a flood of queries.
+ * A known device is never looked up again: ingest calls `load` periodically, which is how a revocation or a change of
+ * kind or site reaches the cache.
  */
 import type { DeviceAddress } from '@fm/protocol'
 import type { DeviceRecord, Store } from '@fm/store'
@@ -13,7 +15,7 @@ export const DEVICE_RELOAD_INTERVAL_MS = 5000
 export type DeviceCheck = { ok: true; device: DeviceRecord } | { ok: false; reason: string }
 
 export interface DeviceRegistry {
-  /** Loads every device now. Throws when the store fails: at start-up that is fatal. */
+  /** Loads every device now, replacing the cache. Throws when the store fails (at start-up that is fatal). */
   load(): void
   /** Checks that a message's topic names a registered, unrevoked device of that site and kind. */
   check(address: DeviceAddress): DeviceCheck
@@ -42,14 +44,20 @@ export function createDeviceRegistry(options: DeviceRegistryOptions): DeviceRegi
   const { store, logger, now } = options
   const reloadIntervalMs = options.reloadIntervalMs ?? DEVICE_RELOAD_INTERVAL_MS
   let devices = new Map<string, DeviceRecord>()
-  let loaded = false
+  /** What `check` depends on, to log a reload only when it changed something. */
+  let fingerprint: string | undefined
 
   function load(): void {
     const next = new Map<string, DeviceRecord>()
     for (const device of store.listDevices()) next.set(device.id, device)
-    if (!loaded || next.size !== devices.size) logger.info({ devices: next.size }, 'device registry loaded')
+    const records = [...next.values()]
+    const nextFingerprint = records.map((d) => `${d.id}/${d.siteId}/${d.kind}/${d.revokedAt ?? ''}`).join('\n')
+    if (nextFingerprint !== fingerprint) {
+      const counts = { devices: next.size, revoked: records.filter((d) => d.revokedAt !== undefined).length }
+      logger.info(counts, fingerprint === undefined ? 'device registry loaded' : 'device registry changed')
+    }
     devices = next
-    loaded = true
+    fingerprint = nextFingerprint
   }
 
   /** Unknown id → when it was last looked up. */

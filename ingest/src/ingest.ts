@@ -12,6 +12,7 @@ import {
   type DeviceMessage,
   decodeMessage,
   type MqttRejection,
+  parseTopic,
   type Reading,
   serviceStatusTopic,
 } from '@fm/protocol'
@@ -118,8 +119,23 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
     if (failureLog.admit(step, now())) logger.error({ err: error, step, topic }, 'ingest step failed')
   }
 
-  function receive(topic: string, payload: Buffer): void {
+  /**
+   * Only `status` is retained by the protocol, and the broker clears the retain flag elsewhere. A retained telemetry,
+   * event or ack that still reaches us (kept by an older broker, or one without that rule) is replayed on every
+   * subscribe, i.e. on every ingest start, and would be stored again each time: it is dropped. Not a rejection of
+   * the device's message, which was taken when it was first published, so it is logged at debug and not counted.
+   */
+  function isStaleRetained(topic: string, retained: boolean): boolean {
+    if (!retained) return false
+    const parsed = parseTopic(topic)
+    if (!parsed.ok || parsed.topic.channel === 'status') return false
+    logger.debug({ topic }, 'retained message skipped: only status is retained')
+    return true
+  }
+
+  function receive(topic: string, payload: Buffer, retained: boolean): void {
     try {
+      if (isStaleRetained(topic, retained)) return
       const receivedAt = now()
       const decoded = decodeMessage(topic, payload, receivedAt)
       if (!decoded.ok) {
@@ -132,7 +148,7 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
         return
       }
       counters.accept()
-      runSteps(pipelines, decoded.message, receivedAt, (step, error) => fail(step, topic, error))
+      runSteps(pipelines, decoded.message, { receivedAt, retained }, (step, error) => fail(step, topic, error))
     } catch (error) {
       // Decoding never throws by contract; this guards the contract, not the device.
       fail('receive', topic, error)
@@ -150,6 +166,19 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
       await session.publishRetained(INGEST_STATUS_TOPIC, payload, STATUS_PUBACK_TIMEOUT_MS)
     } catch (error) {
       logger.warn({ err: error, topic: INGEST_STATUS_TOPIC }, 'could not publish ingest status')
+    }
+  }
+
+  /**
+   * Revocations and kind or site changes reach a running ingest here, within `registryReloadMs`. The broker already
+   * refuses a revoked device at CONNECT; the device identity issue adds an instant disconnect on revocation. This
+   * reload is the last line: a message from a device that is no longer allowed is rejected, not stored.
+   */
+  function reloadRegistry(): void {
+    try {
+      registry.load()
+    } catch (error) {
+      logger.error({ err: error }, 'reloading the device registry failed; keeping the devices loaded before')
     }
   }
 
@@ -177,7 +206,11 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
       onMessage: receive,
       onConnect: () => void publishStatus(true),
     })
-    timers = [setInterval(() => void flushAll(), config.flushIntervalMs), setInterval(tick, config.statusIntervalMs)]
+    timers = [
+      setInterval(() => void flushAll(), config.flushIntervalMs),
+      setInterval(tick, config.statusIntervalMs),
+      setInterval(reloadRegistry, config.registryReloadMs),
+    ]
     await session.ready
   }
 

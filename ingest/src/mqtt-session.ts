@@ -6,7 +6,13 @@
  * service started before its broker must wait for it, not crash.
  */
 import { Socket } from 'node:net'
-import { connect, type ErrorWithReasonCode, type IClientOptions, type MqttClient } from 'mqtt'
+import {
+  connect,
+  type ErrorWithReasonCode,
+  type ErrorWithSubackPacket,
+  type IClientOptions,
+  type MqttClient,
+} from 'mqtt'
 import type { Logger } from 'pino'
 
 export const RECONNECT_PERIOD_MS = 1000
@@ -22,14 +28,18 @@ export interface MqttSessionOptions {
   /** Retained last will, published by the broker if we vanish without a DISCONNECT. */
   will: { topic: string; payload: string }
   logger: Logger
-  onMessage: (topic: string, payload: Buffer) => void
+  /** `retained`: replayed by the broker from its retained store on subscribe, not published just now. */
+  onMessage: (topic: string, payload: Buffer, retained: boolean) => void
   /** Called on every (re)connection, e.g. to announce that we are online again. */
   onConnect: () => void
 }
 
 export interface MqttSession {
   readonly connected: boolean
-  /** Settles on the first connection: resolves once subscribed, rejects when the broker refuses us. */
+  /**
+   * Settles on the first connection: resolves once subscribed, rejects when the broker refuses our credentials or
+   * any of our subscriptions.
+   */
   readonly ready: Promise<void>
   /** Publishes a retained QoS 1 message and waits for its PUBACK, at most `timeoutMs`. */
   publishRetained(topic: string, payload: string, timeoutMs: number): Promise<void>
@@ -42,6 +52,15 @@ const REFUSED_BY_CONFIG = new Set([4, 5])
 
 function isRefusedByConfig(error: Error): boolean {
   return 'code' in error && typeof error.code === 'number' && REFUSED_BY_CONFIG.has(error.code)
+}
+
+/** The filters a SUBACK refused (return code 0x80, §3.9.3), in the order they were requested. */
+function refusedFilters(requested: readonly string[], suback: ErrorWithSubackPacket['packet'] | undefined): string[] {
+  const granted = suback?.granted ?? []
+  return requested.filter((_, index) => {
+    const code = granted[index]
+    return typeof code === 'number' && (code & 0x80) !== 0
+  })
 }
 
 function clientOptions(options: MqttSessionOptions): IClientOptions {
@@ -94,17 +113,29 @@ export function openMqttSession(options: MqttSessionOptions): MqttSession {
 
   function subscribe(): void {
     const topics = Object.fromEntries(options.subscriptions.map((topic) => [topic, { qos: 1 as const }]))
-    client.subscribe(topics, (error) => {
+    client.subscribe(topics, (error, _granted, suback) => {
       if (!error) {
         subscribed = true
         logger.info({ subscriptions: options.subscriptions }, 'subscribed')
         settle()
-      } else if ('code' in error && typeof error.code === 'number' && (error.code & 0x80) !== 0) {
-        logger.error({ err: error }, 'broker refused a subscription; check the ingest ACL')
-        settle(error)
-      } else {
-        // The link dropped mid-way: the next connection subscribes again.
+        return
+      }
+      // A SUBACK means the broker answered. mqtt.js 5 wraps a refusal in ErrorWithSubackPacket, which has no `code`:
+      // only the packet's return codes say which filter was refused. No retry fixes an ACL, and a session missing a
+      // filter is deaf to that channel for good, so start fails. Without a SUBACK the link dropped mid-way (mqtt.js
+      // fails pending subscribes with "Connection closed" after it marked the client disconnected); the next
+      // connection subscribes again. Any other error while connected is ours and no retry fixes it either.
+      if (!suback && !client.connected) {
         logger.warn({ err: error }, 'subscribe interrupted; retrying on reconnect')
+        return
+      }
+      const refused = refusedFilters(options.subscriptions, suback)
+      if (refused.length > 0) {
+        logger.error({ err: error, refused }, 'broker refused a subscription; check the ingest ACL')
+        settle(new Error(`ingest cannot start: the broker refused the subscription to ${refused.join(', ')}`))
+      } else {
+        logger.error({ err: error }, 'subscribe failed')
+        settle(new Error(`ingest cannot start: subscribe failed: ${error.message}`, { cause: error }))
       }
     })
   }
@@ -112,7 +143,7 @@ export function openMqttSession(options: MqttSessionOptions): MqttSession {
   // Registered before the first CONNACK: a resumed session delivers its queued messages right after it.
   // Issue 3 moves intake to `customHandleAcks`, acknowledging each QoS 1 message only once its writes are durable;
   // `onMessage` already receives the whole message, so only this wiring changes.
-  client.on('message', (topic, payload) => options.onMessage(topic, payload))
+  client.on('message', (topic, payload, packet) => options.onMessage(topic, payload, packet.retain))
 
   client.on('connect', (connack) => {
     reachable = true

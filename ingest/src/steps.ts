@@ -15,10 +15,17 @@ export interface Sinks {
   events: WriteQueue<DeviceEvent>
 }
 
+/** How a message reached ingest. */
+export interface Receipt {
+  /** Ingest's clock when the message arrived, epoch ms. */
+  receivedAt: number
+  /** Replayed from the broker's retained store on subscribe, so it says nothing about when the device talked. */
+  retained: boolean
+}
+
 export interface Step<M> {
   readonly name: string
-  /** `receivedAt` is ingest's clock; the message carries the device's. */
-  run(message: M, receivedAt: number): void
+  run(message: M, receipt: Receipt): void
 }
 
 type MessageOf<C extends DeviceMessage['channel']> = Extract<DeviceMessage, { channel: C }>
@@ -28,11 +35,24 @@ export type Pipelines = { readonly [C in DeviceMessage['channel']]: readonly Ste
 export type StepFailure = (step: string, error: unknown) => void
 
 /**
- * `seen` is stamped with the receive time, not the message's `ts`: it tracks when the device last talked to us,
- * and a plate a camera cached while offline may carry a time hours old.
+ * Two clocks meet here. The device's `ts` says when a value was measured: it is the sample time in the time series,
+ * and it orders the latest values. Ingest's receive time says when the device last talked to us and orders its
+ * availability: device clocks drift (one running 10 minutes slow would otherwise look silent, and its `online` would
+ * lose against a last will, which carries no `ts` and so gets the server's time), and a plate a camera cached while
+ * offline may carry a time hours old.
  */
-function markSeen(sinks: Sinks, deviceId: string, receivedAt: number): void {
+function markSeen(sinks: Sinks, deviceId: string, { receivedAt }: Receipt): void {
   sinks.states.push({ deviceId, type: 'seen', ts: receivedAt })
+}
+
+/**
+ * Where a reading ranks among the latest values. A `ts` up to 5 minutes ahead of the server clock is accepted
+ * (MAX_CLOCK_SKEW_MS), but merged as is it would outrank every correct reading that follows for those minutes and
+ * freeze the values shown; ranked at the receive time instead, the next reading replaces it. A late reading keeps its
+ * own, older `ts` and only fills fields not reported since.
+ */
+function mergeTs(reading: Reading, { receivedAt }: Receipt): number {
+  return Math.min(reading.ts, receivedAt)
 }
 
 export function createPipelines(sinks: Sinks, logger: Logger): Pipelines {
@@ -41,39 +61,54 @@ export function createPipelines(sinks: Sinks, logger: Logger): Pipelines {
       { name: 'queueTimeSeries', run: ({ reading }) => sinks.readings.push(reading) },
       {
         name: 'queueLatestValues',
-        run: ({ reading }) =>
+        run: ({ reading }, receipt) =>
           sinks.states.push({
             deviceId: reading.deviceId,
             type: 'reading',
-            ts: reading.ts,
+            ts: mergeTs(reading, receipt),
             // Decoded from JSON and checked against the kind's schema: every present key holds a FieldValue.
             values: reading.values as Record<string, FieldValue>,
           }),
       },
+      { name: 'markSeen', run: ({ reading }, receipt) => markSeen(sinks, reading.deviceId, receipt) },
     ],
     status: [
       {
         name: 'queueAvailability',
-        run: ({ status }) =>
-          sinks.states.push({ deviceId: status.deviceId, type: 'status', ts: status.ts, online: status.online }),
+        // Ordered by arrival: the broker delivers one device's messages in order, a will after the status it ends.
+        run: ({ status }, { receivedAt }) =>
+          sinks.states.push({ deviceId: status.deviceId, type: 'status', ts: receivedAt, online: status.online }),
+      },
+      {
+        name: 'markSeen',
+        // An offline status is usually the last will, sent by the broker once the device went silent, and a retained
+        // one is a replay: neither is a sighting of the device.
+        run: ({ status }, receipt) => {
+          if (status.online && !receipt.retained) markSeen(sinks, status.deviceId, receipt)
+        },
       },
     ],
     event: [
       { name: 'queueEvent', run: ({ event }) => sinks.events.push(event) },
-      { name: 'markSeen', run: ({ event }, receivedAt) => markSeen(sinks, event.deviceId, receivedAt) },
+      { name: 'markSeen', run: ({ event }, receipt) => markSeen(sinks, event.deviceId, receipt) },
     ],
     ack: [
       // Command tracking arrives with the commands issue; until then an ack only proves the device is alive.
       { name: 'logAck', run: ({ ack }) => logger.debug({ ack }, 'command acknowledged') },
-      { name: 'markSeen', run: ({ ack }, receivedAt) => markSeen(sinks, ack.deviceId, receivedAt) },
+      { name: 'markSeen', run: ({ ack }, receipt) => markSeen(sinks, ack.deviceId, receipt) },
     ],
   }
 }
 
-function runAll<M extends DeviceMessage>(steps: readonly Step<M>[], message: M, at: number, fail: StepFailure): void {
+function runAll<M extends DeviceMessage>(
+  steps: readonly Step<M>[],
+  message: M,
+  receipt: Receipt,
+  fail: StepFailure,
+): void {
   for (const step of steps) {
     try {
-      step.run(message, at)
+      step.run(message, receipt)
     } catch (error) {
       fail(step.name, error)
     }
@@ -81,19 +116,19 @@ function runAll<M extends DeviceMessage>(steps: readonly Step<M>[], message: M, 
 }
 
 /** Runs the steps of the message's channel, each isolated. */
-export function runSteps(pipelines: Pipelines, message: DeviceMessage, receivedAt: number, fail: StepFailure): void {
+export function runSteps(pipelines: Pipelines, message: DeviceMessage, receipt: Receipt, fail: StepFailure): void {
   switch (message.channel) {
     case 'telemetry':
-      runAll(pipelines.telemetry, message, receivedAt, fail)
+      runAll(pipelines.telemetry, message, receipt, fail)
       break
     case 'status':
-      runAll(pipelines.status, message, receivedAt, fail)
+      runAll(pipelines.status, message, receipt, fail)
       break
     case 'event':
-      runAll(pipelines.event, message, receivedAt, fail)
+      runAll(pipelines.event, message, receipt, fail)
       break
     case 'ack':
-      runAll(pipelines.ack, message, receivedAt, fail)
+      runAll(pipelines.ack, message, receipt, fail)
       break
   }
 }

@@ -25,6 +25,7 @@ describe('loadConfig', () => {
       flushIntervalMs: 250,
       maxBatch: 1000,
       statusIntervalMs: 2000,
+      registryReloadMs: 30_000,
     })
     expect(Object.isFrozen(config)).toBe(true)
   })
@@ -39,9 +40,11 @@ describe('loadConfig', () => {
       FM_INGEST_FLUSH_INTERVAL_MS: '100',
       FM_INGEST_MAX_BATCH: '5000',
       FM_INGEST_STATUS_INTERVAL_MS: '10000',
+      FM_INGEST_REGISTRY_RELOAD_MS: '60000',
     })
     expect(config).toMatchObject({ dataDir: '/var/lib/fm', clientId: 'svc-ingest-b', maxBatch: 5000 })
     expect(config).toMatchObject({ flushIntervalMs: 100, statusIntervalMs: 10000, mqttUsername: 'svc-ingest-2' })
+    expect(config.registryReloadMs).toBe(60_000)
   })
 
   it('keeps the password verbatim, spaces included', () => {
@@ -57,6 +60,7 @@ describe('loadConfig', () => {
     [{ ...SECRET, FM_INGEST_FLUSH_INTERVAL_MS: '0' }, 'FM_INGEST_FLUSH_INTERVAL_MS must be an integer from 10'],
     [{ ...SECRET, FM_INGEST_MAX_BATCH: '1e3' }, 'FM_INGEST_MAX_BATCH must be an integer'],
     [{ ...SECRET, FM_INGEST_STATUS_INTERVAL_MS: '-5' }, 'FM_INGEST_STATUS_INTERVAL_MS must be an integer'],
+    [{ ...SECRET, FM_INGEST_REGISTRY_RELOAD_MS: '10' }, 'FM_INGEST_REGISTRY_RELOAD_MS must be an integer from 100'],
   ])('refuses %j', (env, problem) => {
     expect(problemsOf(env)).toEqual([expect.stringContaining(problem)])
   })

@@ -1,6 +1,17 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createDeviceRegistry, DEVICE_RELOAD_INTERVAL_MS } from '../src/device-registry.ts'
-import { captureLogs, compound, openStores, PUMP, SITE, TANK } from './harness.ts'
+import {
+  captureLogs,
+  compound,
+  connectDevice,
+  openStores,
+  PUMP,
+  publish,
+  SITE,
+  startBroker,
+  startIngest,
+  TANK,
+} from './harness.ts'
 
 async function registry() {
   const stores = await openStores()
@@ -64,5 +75,29 @@ describe('device registry', () => {
     expect(devices.check(TANK).ok).toBe(true)
     const failed = lines.filter((line) => line.msg === 'device lookup failed; treating the device as unknown for now')
     expect(failed).toHaveLength(1)
+  })
+})
+
+describe('device registry in a running ingest', () => {
+  it('stops accepting a device revoked while ingest runs at the next periodic reload', async () => {
+    const broker = await startBroker()
+    const stores = await openStores()
+    const { ingest, lines } = await startIngest(broker.url, stores, { FM_INGEST_REGISTRY_RELOAD_MS: '100' })
+    const device = await connectDevice(broker.url)
+    await publish(device, PUMP, 'telemetry', { running: true })
+    await vi.waitFor(() => expect(ingest.stats().accepted).toBe(1), { timeout: 5000, interval: 20 })
+
+    stores.store.revokeDevice('pump-1')
+    await vi.waitFor(
+      () => expect(lines).toContainEqual(expect.objectContaining({ msg: 'device registry changed', revoked: 1 })),
+      { timeout: 5000, interval: 20 },
+    )
+    await publish(device, PUMP, 'telemetry', { running: false })
+
+    await vi.waitFor(() => expect(ingest.stats().rejectedByCode.FM_ERR_MQTT_DEVICE_UNKNOWN).toBe(1), {
+      timeout: 5000,
+      interval: 20,
+    })
+    expect(ingest.stats().accepted).toBe(1)
   })
 })

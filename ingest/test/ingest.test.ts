@@ -69,6 +69,30 @@ describe('ingest', () => {
     await vi.waitFor(() => expect(view(stores.store, 'pump-1').online).toBe(false), WAIT)
   })
 
+  it('skips retained telemetry, events and acks replayed on subscribe, and keeps the retained status', async () => {
+    const broker = await startBroker()
+    const stores = await openStores()
+    // Published retained before ingest subscribes, as a broker without the retain rule would have kept them; each
+    // ingest restart subscribes again and would get them again (MQTT-3.3.1-6).
+    const gate = await connectDevice(broker.url)
+    const retained = { qos: 1, retain: true } as const
+    const plate = { type: 'plate', plate: '鄂A12345', plate_color: 'blue', confidence_pct: 97.5, direction: 'in' }
+    await gate.publishAsync(deviceTopic(GATE, 'telemetry'), JSON.stringify({ barrier: 'down' }), retained)
+    await gate.publishAsync(deviceTopic(GATE, 'event'), JSON.stringify(plate), retained)
+    await gate.publishAsync(deviceTopic(GATE, 'ack'), JSON.stringify({ id: 'c-1', status: 'ok' }), retained)
+    await gate.publishAsync(deviceTopic(GATE, 'status'), JSON.stringify({ online: true }), retained)
+
+    const { ingest, lines } = await startIngest(broker.url, stores)
+
+    await vi.waitFor(() => {
+      expect(view(stores.store, 'gate-east').online).toBe(true)
+      expect(lines.filter((line) => line.msg === 'retained message skipped: only status is retained')).toHaveLength(3)
+    }, WAIT)
+    expect(ingest.stats()).toMatchObject({ accepted: 1, rejected: 0 })
+    expect(stores.store.listEvents('gate-east')).toEqual([])
+    expect(view(stores.store, 'gate-east')).toMatchObject({ values: {}, valuesTs: null })
+  })
+
   it('stores plate and scan events and marks their devices as seen', async () => {
     const broker = await startBroker()
     const stores = await openStores()

@@ -83,3 +83,26 @@ describe('ingest MQTT session', () => {
     expect(lines.map((line) => line.msg)).toContain('broker refused ingest credentials')
   })
 })
+
+describe('ingest subscriptions', () => {
+  it('fails to start, naming the filter, when the broker refuses a subscription', async () => {
+    // A refusal is SUBACK 0x80 for that filter [MQTT-3.9.3]; aedes answers it when authorizeSubscribe passes null.
+    const broker = await startBroker({
+      aedes: {
+        authorizeSubscribe: (_client, subscription, callback) =>
+          callback(null, subscription.topic.endsWith('/event') ? null : subscription),
+      },
+    })
+    const stores = await openStores()
+    const { ingest, lines } = makeIngest(testConfig(broker.url), stores)
+
+    await expect(ingest.start()).rejects.toThrow(/refused the subscription to fm\/v1\/\+\/\+\/\+\/event/)
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: 50,
+        msg: 'broker refused a subscription; check the ingest ACL',
+        refused: ['fm/v1/+/+/+/event'],
+      }),
+    )
+  })
+})

@@ -5,6 +5,13 @@
  * MQTT QoS 0 and batching may deliver messages late and out of order, so every merge compares timestamps rather
  * than trusting arrival order. The state row exists from provisioning on, so updates for an unregistered id
  * change nothing.
+ *
+ * Each update type moves one part of the state, on one clock:
+ * - `reading`: the values, ordered by the sample time the writer chose (ingest: the device's `ts`, capped at its
+ *   receive time so that a clock running ahead cannot outrank the readings after it);
+ * - `status`: availability, ordered by the server's receive time. A device clock cannot order it: a last will has
+ *   no `ts` of its own, and a device whose clock is slow would lose every reconnect against its previous will;
+ * - `seen`: last seen, on the server's clock as well, so that a slow device clock does not make a device look silent.
  */
 import type { FieldValue } from '@fm/protocol'
 import type { SqliteDatabase } from './sqlite.ts'
@@ -32,20 +39,19 @@ function prepareStatements(db: SqliteDatabase) {
   return {
     // All SET expressions see the row as it was. A newer reading patches over the stored values; an older one is
     // patched *under* them, so it only fills in fields reported by exception and never overwrites a newer value.
+    // The api's live view (api/src/live-state.ts) merges by the same rule.
     reading: db.prepare<{ deviceId: string; ts: number; values: string }>(
       `UPDATE device_state SET
          field_values = CASE WHEN values_ts IS NULL OR @ts >= values_ts
            THEN json_patch(field_values, @values) ELSE json_patch(@values, field_values) END,
-         values_ts = max(coalesce(values_ts, @ts), @ts),
-         last_seen = max(coalesce(last_seen, @ts), @ts)
+         values_ts = max(coalesce(values_ts, @ts), @ts)
        WHERE device_id = @deviceId`,
     ),
-    // a status older than the stored one is stale (e.g. a last will delivered after the device came back)
+    // A status received before the stored one is stale and changes nothing. Aedes publishes the will of a connection
+    // it takes over before it accepts the new one [MQTT-3.1.4-2], so a reconnecting device's `online` follows its
+    // old will in receive order, whatever its clock says.
     status: db.prepare<{ deviceId: string; ts: number; online: 0 | 1 }>(
-      `UPDATE device_state SET
-         online = @online,
-         status_ts = @ts,
-         last_seen = CASE WHEN @online = 1 THEN max(coalesce(last_seen, @ts), @ts) ELSE last_seen END
+      `UPDATE device_state SET online = @online, status_ts = @ts
        WHERE device_id = @deviceId AND (status_ts IS NULL OR status_ts <= @ts)`,
     ),
     seen: db.prepare<{ deviceId: string; ts: number }>(

@@ -51,7 +51,16 @@ describe('updateDeviceStates', () => {
   test.for(merges)('$name', async ({ updates, values, valuesTs }) => {
     const store = await provisionedStore()
     store.updateDeviceStates(updates)
-    expect(stateOf(store, 'pump-1')).toMatchObject({ values, valuesTs, lastSeen: valuesTs })
+    expect(stateOf(store, 'pump-1')).toMatchObject({ values, valuesTs })
+  })
+
+  test('a reading moves neither availability nor last seen, which run on the server clock', async () => {
+    const store = await provisionedStore()
+    // a device clock 10 minutes slow: its sample time is old, yet the server heard it just now
+    store.updateDeviceStates([{ deviceId: 'pump-1', type: 'reading', ts: 400_000, values: { running: true } }])
+    expect(stateOf(store, 'pump-1')).toMatchObject({ valuesTs: 400_000, lastSeen: null, online: false })
+    store.updateDeviceStates([{ deviceId: 'pump-1', type: 'seen', ts: 1_000_000 }])
+    expect(stateOf(store, 'pump-1')).toMatchObject({ valuesTs: 400_000, lastSeen: 1_000_000 })
   })
 
   test('the same merge whether updates come in one batch or one by one', async () => {
@@ -69,17 +78,17 @@ describe('updateDeviceStates', () => {
     expect(stateOf(single, 'tank-1')).toEqual(stateOf(batched, 'tank-1'))
   })
 
-  test('status sets availability; a status older than the stored one is ignored', async () => {
+  test('status sets availability in receive order; one received before the stored one is ignored', async () => {
     const store = await provisionedStore()
     store.updateDeviceStates([
       { deviceId: 'gate-east', type: 'status', ts: 5000, online: true },
-      // a last will from an earlier connection, delivered late
+      // a write that lost a race, stamped before the stored status was received
       { deviceId: 'gate-east', type: 'status', ts: 4000, online: false },
     ])
-    expect(stateOf(store, 'gate-east')).toMatchObject({ online: true, lastSeen: 5000 })
+    expect(stateOf(store, 'gate-east')).toMatchObject({ online: true, lastSeen: null })
 
     store.updateDeviceStates([{ deviceId: 'gate-east', type: 'status', ts: 6000, online: false }])
-    expect(stateOf(store, 'gate-east')).toMatchObject({ online: false, lastSeen: 5000 })
+    expect(stateOf(store, 'gate-east')).toMatchObject({ online: false })
   })
 
   test('seen only moves last seen forward', async () => {
@@ -108,6 +117,7 @@ describe('listDeviceViews', () => {
     store.updateDeviceStates([
       { deviceId: 'tank-1', type: 'status', ts: 1000, online: true },
       { deviceId: 'tank-1', type: 'reading', ts: 1500, values: { level_pct: 64.5, hatch_open: false } },
+      { deviceId: 'tank-1', type: 'seen', ts: 1500 },
     ])
 
     const views = store.listDeviceViews({ siteId: 'xingfuli' })

@@ -74,7 +74,7 @@ export async function checkHealth(deps: RouteDeps, log: FastifyBaseLogger): Prom
     dashboardHealth(config.dashboardDir),
   ])
   const parts: Record<string, PartHealth> = {
-    mqtt: live.mqttConnected() ? { status: 'ok' } : { status: 'down', detail: 'not connected to the MQTT broker' },
+    mqtt: live.mqttHealth(),
     store: storePart,
     timeseries: timeseriesPart,
     ingest: ingestHealth(live.ingestStatus(), now),
