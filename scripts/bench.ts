@@ -1,15 +1,28 @@
 /**
- * `npm run bench`: how many device messages per second the pipeline (broker → ingest → store and time series, with
- * the api's live view subscribed) takes on this machine. The load comes from another process, one MQTT
- * connection per device, each with its own credentials. Prints one table; asserts nothing.
+ * `npm run bench`: what the pipeline takes on this machine. One process per part, as in production: the broker (in
+ * this process), ingest (a child process writing to the embedded store) and the load generator (another child, one
+ * MQTT connection per device, each with its own credentials). Prints a table; asserts nothing.
+ *
+ *   broker alone   devices publish at QoS 1 as fast as the broker acknowledges; a service subscriber counts
+ *   pipeline       the same load with ingest storing every reading
+ *   paced          2 000 readings/s, for the publish-to-stored latency that ingest reports
  */
-import { fork } from 'node:child_process'
-import type { SiteManifest } from '@fm/protocol'
-import { startPlatform } from '../e2e/platform.ts'
+import { type ChildProcess, fork } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { createBroker, loadConfig as loadBrokerConfig } from '@fm/broker'
+import type { IngestStatus, SiteManifest } from '@fm/protocol'
+import { dataFiles, openStore } from '@fm/store'
+import mqtt from 'mqtt'
+import { pino } from 'pino'
 
 const DEVICES = Number(process.env.FM_BENCH_DEVICES ?? 100)
 const DURATION_MS = Number(process.env.FM_BENCH_DURATION_MS ?? 10_000)
+const PACED_RATE = Number(process.env.FM_BENCH_PACED_RATE ?? 2000)
 const SITE = 'bench'
+const root = resolve(import.meta.dirname, '..')
 
 const manifest: SiteManifest = {
   site: { id: SITE, name: '压测小区', name_en: 'Benchmark compound', timezone: 'Asia/Shanghai' },
@@ -21,54 +34,112 @@ const manifest: SiteManifest = {
   }),
 }
 
-function runLoad(mqttUrl: string, qos: 0 | 1): Promise<{ published: number; startedAt: number }> {
-  return new Promise((resolve, reject) => {
-    const child = fork(
-      new URL('./bench-load.ts', import.meta.url),
-      [mqttUrl, SITE, String(DEVICES), String(DURATION_MS), String(qos)],
-      {
-        execArgv: ['--import', 'tsx'],
-      },
-    )
+type IngestStatusWithLatency = IngestStatus & { storeLatencyMs?: { p50: number; p99: number; max: number } }
+
+function rssMiB(pid: number | undefined): number {
+  if (pid === undefined) return 0
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/)
+  return line ? Math.round(Number(line[1]) / 1024) : 0
+}
+
+function runLoad(mqttUrl: string, rate: number): Promise<{ published: number; elapsedMs: number }> {
+  return new Promise((resolvePromise, reject) => {
+    const args = [mqttUrl, SITE, String(DEVICES), String(DURATION_MS), String(rate)]
+    const child = fork(join(root, 'scripts', 'bench-load.ts'), args, { execArgv: ['--import', 'tsx'] })
     let startedAt = 0
     child.on('message', (message: { type: string; published?: number }) => {
       if (message.type === 'ready') startedAt = Date.now()
-      if (message.type === 'done') resolve({ published: message.published ?? 0, startedAt })
+      if (message.type === 'done')
+        resolvePromise({ published: message.published ?? 0, elapsedMs: Date.now() - startedAt })
     })
     child.once('error', reject)
     child.once('exit', (code) => code !== 0 && reject(new Error(`load generator exited with ${code}`)))
   })
 }
 
-const platform = await startPlatform({ simulators: false, extraManifests: [manifest] })
+const dataDir = mkdtempSync(join(tmpdir(), 'fm-bench-'))
+const logger = pino({ level: 'warn' })
+const store = openStore({ file: dataFiles(dataDir).operational })
+await store.provisionSite(manifest)
+const passwords = { ingest: randomBytes(16).toString('hex'), api: randomBytes(16).toString('hex') }
+const broker = await createBroker(
+  loadBrokerConfig({
+    FM_BROKER_HOST: '127.0.0.1',
+    FM_BROKER_PORT: '0',
+    FM_BROKER_WS_PORT: '0',
+    FM_BROKER_SERVICE_CREDENTIALS: `ingest:${passwords.ingest},api:${passwords.api}`,
+  }),
+  { store, logger },
+)
+const mqttUrl = `mqtt://127.0.0.1:${broker.tcpPort}`
+const watcher = await mqtt.connectAsync(mqttUrl, {
+  username: 'svc-api',
+  password: passwords.api,
+  clientId: 'svc-api-bench',
+})
 const rows: Record<string, string | number>[] = []
+let ingest: ChildProcess | undefined
+let status: IngestStatusWithLatency | undefined
+
 try {
-  for (const qos of [0, 1] as const) {
-    const before = platform.ingest.stats().accepted
-    const load = await runLoad(platform.mqttUrl, qos)
-    const publishedAt = Date.now()
-    // Ingest has taken everything when its count stops moving after the publishers stop.
-    let accepted = platform.ingest.stats().accepted
+  // Broker alone: a service subscriber takes every reading, nothing stores them.
+  let delivered = 0
+  watcher.on('message', (topic, payload) => {
+    if (topic.startsWith(`fm/v1/${SITE}/`)) delivered += 1
+    else if (topic === 'fm/services/ingest/status' && payload.length > 0) status = JSON.parse(payload.toString())
+  })
+  await watcher.subscribeAsync([`fm/v1/${SITE}/+/+/telemetry`, 'fm/services/ingest/status'], { qos: 1 })
+  const alone = await runLoad(mqttUrl, 0)
+  const aloneRate = Math.round((alone.published * 1000) / alone.elapsedMs)
+  rows.push({ run: 'broker alone', 'readings/s': aloneRate, delivered, 'ingest rss MiB': '—', 'p99 ms': '—' })
+  await watcher.unsubscribeAsync(`fm/v1/${SITE}/+/+/telemetry`)
+
+  ingest = fork(join(root, 'ingest', 'src', 'main.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    env: {
+      ...process.env,
+      FM_DATA_DIR: dataDir,
+      FM_MQTT_URL: mqttUrl,
+      FM_INGEST_MQTT_PASSWORD: passwords.ingest,
+      FM_INGEST_STATUS_INTERVAL_MS: '500',
+    },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  })
+  while (!status?.online) await new Promise((resolveWait) => setTimeout(resolveWait, 100))
+
+  for (const [run, rate] of [
+    ['pipeline', 0],
+    [`paced ${PACED_RATE}/s`, PACED_RATE],
+  ] as const) {
+    const before = status?.accepted ?? 0
+    let peakRss = 0
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, rssMiB(ingest?.pid))
+    }, 250)
+    const load = await runLoad(mqttUrl, rate)
+    // Ingest has everything once its count stops moving.
+    let accepted = status?.accepted ?? 0
     for (;;) {
-      await new Promise((resolve) => setTimeout(resolve, 500))
-      const now = platform.ingest.stats().accepted
-      if (now === accepted) break
-      accepted = now
+      await new Promise((resolveWait) => setTimeout(resolveWait, 1000))
+      if ((status?.accepted ?? 0) === accepted) break
+      accepted = status?.accepted ?? 0
     }
-    const taken = accepted - before
-    const elapsedS = (Date.now() - load.startedAt - 500) / 1000
+    clearInterval(sampler)
+    const stored = accepted - before
     rows.push({
-      qos,
-      devices: DEVICES,
-      published: load.published,
-      'accepted by ingest': taken,
-      'lost (QoS 0 may drop)': load.published - taken,
-      'msg/s through the pipeline': Math.round(taken / elapsedS),
-      'drain after publishers stop (ms)': Date.now() - publishedAt - 500,
-      'rss (MiB)': Math.round(process.memoryUsage().rss / 2 ** 20),
+      run,
+      'readings/s': Math.round((stored * 1000) / load.elapsedMs),
+      'stored / published': `${stored} / ${load.published}`,
+      'of broker alone': `${Math.round((100 * stored * 1000) / load.elapsedMs / aloneRate)} %`,
+      'ingest rss MiB': peakRss,
+      'p99 ms': status?.storeLatencyMs?.p99 ?? 'n/a',
     })
   }
 } finally {
-  await platform.stop()
+  ingest?.kill('SIGTERM')
+  await watcher.endAsync()
+  await broker.close()
+  store.close()
+  rmSync(dataDir, { recursive: true, force: true })
 }
 console.table(rows)
