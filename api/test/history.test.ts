@@ -31,13 +31,37 @@ describe('GET /api/devices/:deviceId/history', () => {
 
     expect(response.statusCode).toBe(200)
     const history = response.json<History>()
-    expect(history).toMatchObject({ deviceId: 'pump-1', from: T0, to, stepMs: 5 * MINUTE_MS })
+    expect(history).toMatchObject({ deviceId: 'pump-1', from: T0, to, stepMs: 5 * MINUTE_MS, tier: '1m' })
     expect(history.series.map((series) => series.field)).toEqual(['outlet_pressure_mpa'])
     const points = history.series[0]?.points ?? []
     expect(points).toHaveLength(6)
     expect(points[0]).toMatchObject({ ts: T0, min: 0.5, max: 0.54, count: 5 })
     expect(points[0]?.mean).toBeCloseTo(0.52)
     expect(points.reduce((sum, point) => sum + point.count, 0)).toBe(30)
+  })
+
+  it('serves a 400-day range from the 1-hour roll-ups, not from raw samples', async () => {
+    const { app, timeseries } = await startApi()
+    const to = Math.floor(Date.now() / (60 * MINUTE_MS)) * 60 * MINUTE_MS
+    const from = to - 400 * 24 * 60 * MINUTE_MS
+    // one reading every 6 hours, so that every 6-hour bucket holds exactly one
+    const readings: Reading[] = Array.from({ length: 1600 }, (_, i) => ({
+      siteId: SITE_ID,
+      kind: 'pump',
+      deviceId: 'pump-1',
+      ts: from + i * 360 * MINUTE_MS,
+      values: { current_a: i % 10 },
+    }))
+    await timeseries.write(readings)
+
+    const response = await app.inject(`/api/devices/pump-1/history?from=${from}&to=${to}&maxPoints=2000`)
+
+    expect(response.statusCode).toBe(200)
+    const history = response.json<History>()
+    expect(history).toMatchObject({ tier: '1h', stepMs: 360 * MINUTE_MS })
+    const points = history.series[0]?.points ?? []
+    expect(points.length).toBeLessThanOrEqual(2000)
+    expect(points.reduce((sum, point) => sum + point.count, 0)).toBe(1600)
   })
 
   it('accepts ISO 8601 times and returns every stored field when none is named', async () => {

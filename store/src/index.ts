@@ -1,5 +1,6 @@
 export { dataFiles, openStore } from './db.ts'
 export { ManifestError } from './manifest.ts'
+export { InfluxConfigError, loadInfluxConfig, openInfluxTimeSeries } from './telemetry/influx.ts'
 export { openTimeSeries } from './telemetry/sqlite.ts'
 export type {
   DeviceRecord,

@@ -72,15 +72,24 @@ describe('opening the operational database', () => {
 })
 
 describe('opening the time-series database', () => {
-  test('creates series and samples tables and reopens without migrating again', async () => {
+  test('creates the series, samples and roll-up tables and reopens without migrating again', async () => {
     const file = dataFiles(tempDataDir()).timeseries
     await openTimeSeries({ file }).close()
     const again = openTimeSeries({ file })
     onTestFinished(() => again.close())
 
     const db = inspect(file)
-    expect(tables(db)).toEqual(['samples', 'series'])
-    expect(db.pragma('user_version', { simple: true })).toBe(1)
+    expect(tables(db)).toEqual([
+      'compaction',
+      'rollup_1h',
+      'rollup_1h_recent',
+      'rollup_1m',
+      'rollup_1m_recent',
+      'samples',
+      'samples_recent',
+      'series',
+    ])
+    expect(db.pragma('user_version', { simple: true })).toBe(2)
   })
 })
 

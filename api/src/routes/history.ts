@@ -12,6 +12,12 @@ import { DeviceParams, errorResponses } from './schemas.ts'
 
 export const DEFAULT_HISTORY_SPAN_MS = 60 * 60 * 1000
 export const MAX_HISTORY_SPAN_DAYS = 400
+/**
+ * The bucket width follows from span / maxPoints, and the time-series store reads the coarsest tier whose buckets
+ * tile it. With at most 2 000 points, raw samples serve only ranges under about 33 hours (steps under a minute); a
+ * longer range comes from the 1-minute roll-ups, one over about 42 days (steps of an hour or more) from the 1-hour
+ * ones: a 400-day chart reads about 9 600 roll-up rows per field, not the 400 days of raw samples.
+ */
 export const MAX_HISTORY_POINTS = 2_000
 const DAY_MS = 24 * 60 * 60 * 1000
 
@@ -95,7 +101,9 @@ export const historyRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
       schema: {
         tags: ['history'],
         summary: 'Time series of a device, in buckets sized for a chart',
-        description: `Per field: mean, min, max and count per bucket. The range may span up to ${MAX_HISTORY_SPAN_DAYS} days.`,
+        description:
+          `Per field: mean, min, max and count per bucket. The range may span up to ${MAX_HISTORY_SPAN_DAYS} days. ` +
+          '`tier` tells whether the buckets were computed from raw samples or from the 1-minute or 1-hour roll-ups.',
         params: DeviceParams,
         querystring: HistoryQueryString,
         response: { 200: History, ...errorResponses(400, 404, 500) },
