@@ -2,8 +2,16 @@
  * Starts the api: config → stores → live view (MQTT) → HTTP server with socket.io. Shuts down in reverse
  * order on SIGINT or SIGTERM. Nothing else happens here.
  */
-import { dataFiles, openStore, openTimeSeries } from '@fm/store'
-import { pino } from 'pino'
+import {
+  dataFiles,
+  InfluxConfigError,
+  loadInfluxConfig,
+  openInfluxTimeSeries,
+  openStore,
+  openTimeSeries,
+  type TimeSeriesStore,
+} from '@fm/store'
+import { type Logger, pino } from 'pino'
 import { buildApp } from './app.ts'
 import { ConfigError, loadConfig } from './config.ts'
 import { createLive } from './live.ts'
@@ -13,23 +21,32 @@ const SHUTDOWN_TIMEOUT_MS = 10_000
 
 function configOrExit() {
   try {
-    return loadConfig(process.env)
+    // InfluxDB is configured with the InfluxDB tools' own variables (INFLUX_URL, …); none set: the embedded store.
+    return { config: loadConfig(process.env), influxConfig: loadInfluxConfig(process.env) }
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error
+    if (!(error instanceof ConfigError) && !(error instanceof InfluxConfigError)) throw error
     console.error(error.message)
     process.exit(1)
   }
 }
 
+type Influx = ReturnType<typeof loadInfluxConfig>
+
+function openSeries(dataDir: string, influx: Influx, logger: Logger): Promise<TimeSeriesStore> | TimeSeriesStore {
+  if (!influx) return openTimeSeries({ file: dataFiles(dataDir).timeseries })
+  return openInfluxTimeSeries({ ...influx, logger: logger.child({ part: 'influxdb' }) })
+}
+
 async function main(): Promise<void> {
-  const config = configOrExit()
+  const { config, influxConfig } = configOrExit()
   const logger = pino({ name: 'api' })
-  // Never the config object itself: it holds the MQTT password.
+  // Never the config objects themselves: they hold the MQTT password and the InfluxDB token.
   const { dataDir, mqttUrl, mqttUsername, dashboardDir } = config
-  logger.info({ dataDir, mqttUrl, mqttUsername, dashboardDir }, 'starting')
+  const influx = influxConfig && { url: influxConfig.url, org: influxConfig.org, bucket: influxConfig.bucket }
+  logger.info({ dataDir, mqttUrl, mqttUsername, dashboardDir, influx }, 'starting')
   const files = dataFiles(config.dataDir)
   const store = openStore({ file: files.operational })
-  const timeseries = openTimeSeries({ file: files.timeseries })
+  const timeseries = await openSeries(config.dataDir, influxConfig, logger)
   const live = createLive({
     mqttUrl: config.mqttUrl,
     username: config.mqttUsername,

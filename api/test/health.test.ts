@@ -36,8 +36,63 @@ describe('GET /api/health', () => {
       expect(health.parts[part]).toEqual({ status: 'ok' })
     }
     expect(health.devices).toEqual({ total: 3, online: 0 })
+    // an ingest too old to report its writes and spool: no spool part, the time series from the api's probe alone
+    expect(health.parts.spool).toBeUndefined()
     expect(health.ingest).toEqual({ accepted: 1200, rejected: 3, ratePerSec: 4.5 })
     expect(health.version).toMatch(/^\d+\.\d+\.\d+/)
+  })
+
+  it('shows the time series down while ingest cannot write, with write lag and spool depth', async () => {
+    const api = await startApi({ dashboardDir: builtDashboard() })
+    const since = '2026-11-27T08:00:00.000Z'
+    const timeseries = {
+      name: 'influxdb' as const,
+      status: 'down' as const,
+      detail: `writes failing since ${since}: connect ECONNREFUSED 127.0.0.1:8086`,
+      writeLagMs: 95_000,
+      pendingPoints: 4200,
+    }
+    const spool = { depth: 4200, bytes: 512_000, limitBytes: 512 * 1024 * 1024, oldestTs: Date.parse(since) }
+    await publishIngestStatus(api.brokerUrl, ingestStatus({ timeseries, spool }))
+    await expect.poll(() => api.live.ingestStatus()?.spool).toBeDefined()
+
+    const response = await api.app.inject('/api/health')
+
+    expect(response.statusCode).toBe(503)
+    const health = response.json<Health>()
+    expect(health.status).toBe('down')
+    expect(health.parts.timeseries).toEqual({
+      status: 'down',
+      detail: `writes (influxdb, seen by ingest): writes failing since ${since}: connect ECONNREFUSED 127.0.0.1:8086`,
+    })
+    expect(health.parts.spool).toEqual({ status: 'ok' })
+    expect(health.parts.store).toEqual({ status: 'ok' })
+    expect(health.ingest).toEqual({ accepted: 1200, rejected: 3, ratePerSec: 4.5, timeseries, spool })
+  })
+
+  it.each([
+    [{ bytes: 79, limitBytes: 100 }, { status: 'ok' }],
+    [
+      { bytes: 80, limitBytes: 100 },
+      { status: 'degraded', detail: expect.stringContaining('spool at 80 % of its limit') },
+    ],
+    [
+      { bytes: 100, limitBytes: 100 },
+      { status: 'down', detail: expect.stringContaining('spool full') },
+    ],
+    [
+      { bytes: 97, limitBytes: 100, detail: 'spool full: readings are not acknowledged' },
+      { status: 'down', detail: expect.stringContaining('readings are not acknowledged (7 readings, 97 %') },
+    ],
+  ])('reports a spool of %j as %j', async (fill, part) => {
+    const api = await startApi({ dashboardDir: builtDashboard() })
+    await publishIngestStatus(api.brokerUrl, ingestStatus({ spool: { depth: 7, ...fill } }))
+    await expect.poll(() => api.live.ingestStatus()?.spool).toBeDefined()
+
+    const health = (await api.app.inject('/api/health')).json<Health>()
+
+    expect(health.parts.spool).toEqual(part)
+    expect(health.ingest?.spool).toMatchObject({ depth: 7, ...fill })
   })
 
   it('is degraded, still 200, while no ingest status has been received', async () => {

@@ -1,7 +1,14 @@
 /**
  * Ingest configuration from the environment. Every non-secret has a loopback-friendly default so that a laptop
  * starts with no settings; the MQTT password is a secret and has none. All problems are reported at once.
+ * The InfluxDB settings use the InfluxDB tools' own variables (INFLUX_URL, …; see `loadInfluxConfig` in @fm/store):
+ * none set means the embedded time series.
  */
+import { InfluxConfigError, loadInfluxConfig } from '@fm/store'
+
+type InfluxConfig = NonNullable<ReturnType<typeof loadInfluxConfig>>
+
+const MIB = 1024 * 1024
 
 export interface IngestConfig {
   /** Folder of the embedded stores (`FM_DATA_DIR`). */
@@ -21,6 +28,13 @@ export interface IngestConfig {
   readonly statusIntervalMs: number
   /** How often the whole device registry is read again, so that revocations and kind or site changes are seen. */
   readonly registryReloadMs: number
+  /**
+   * Size limit of the spool of readings kept while the time series is unreachable (`FM_INGEST_SPOOL_MAX_MB`, bytes).
+   * Health warns from 80 %; at 100 % ingest stops acknowledging readings and the broker keeps them.
+   */
+  readonly spoolMaxBytes: number
+  /** The InfluxDB 2.x time series, when INFLUX_URL and its companions are set; otherwise the embedded one. */
+  readonly influx?: InfluxConfig
 }
 
 export class ConfigError extends Error {
@@ -73,9 +87,20 @@ function checkUrl(name: string, value: string, problems: string[]): void {
   if (url.username || url.password) problems.push(`${name} must not carry credentials; use FM_INGEST_MQTT_*`)
 }
 
+function influxConfig(env: Env, problems: string[]): InfluxConfig | undefined {
+  try {
+    return loadInfluxConfig(env)
+  } catch (error) {
+    if (!(error instanceof InfluxConfigError)) throw error
+    problems.push(...error.problems)
+    return undefined
+  }
+}
+
 /** Reads and validates the configuration. Throws a `ConfigError` listing every problem. */
 export function loadConfig(env: Env): IngestConfig {
   const problems: string[] = []
+  const influx = influxConfig(env, problems)
   const config: IngestConfig = {
     dataDir: text(env, 'FM_DATA_DIR', 'data', problems),
     mqttUrl: text(env, 'FM_MQTT_URL', 'mqtt://127.0.0.1:1883', problems),
@@ -86,6 +111,8 @@ export function loadConfig(env: Env): IngestConfig {
     maxBatch: integer(env, 'FM_INGEST_MAX_BATCH', 1000, 1, 100_000, problems),
     statusIntervalMs: integer(env, 'FM_INGEST_STATUS_INTERVAL_MS', 2000, 100, 3_600_000, problems),
     registryReloadMs: integer(env, 'FM_INGEST_REGISTRY_RELOAD_MS', 30_000, 100, 3_600_000, problems),
+    spoolMaxBytes: integer(env, 'FM_INGEST_SPOOL_MAX_MB', 512, 1, 1_048_576, problems) * MIB,
+    ...(influx ? { influx } : {}),
   }
   // The password is taken verbatim (no trim): leading or trailing spaces may be part of it.
   if (config.mqttPassword === '') problems.push('FM_INGEST_MQTT_PASSWORD is required')

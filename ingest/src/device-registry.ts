@@ -19,6 +19,8 @@ export interface DeviceRegistry {
   load(): void
   /** Checks that a message's topic names a registered, unrevoked device of that site and kind. */
   check(address: DeviceAddress): DeviceCheck
+  /** The cached record of a device, without touching the store (undefined when not cached). */
+  device(deviceId: string): DeviceRecord | undefined
 }
 
 export interface DeviceRegistryOptions {
@@ -85,6 +87,7 @@ export function createDeviceRegistry(options: DeviceRegistryOptions): DeviceRegi
 
   return {
     load,
+    device: (deviceId) => devices.get(deviceId),
     check(address) {
       const first = compare(address, devices.get(address.deviceId))
       if (first.ok || devices.has(address.deviceId)) return first

@@ -1,3 +1,5 @@
 export { ConfigError, type IngestConfig, loadConfig } from './config.ts'
+export { MAX_HELD_ACKS } from './held-acks.ts'
 export { createIngest, INGEST_STATUS_TOPIC, type Ingest, type IngestDeps } from './ingest.ts'
+export { openSpool, type Spool, SpoolFullError, type SpoolStats, spoolFile } from './spool.ts'
 export type { IngestStats } from './stats.ts'

@@ -1,34 +1,41 @@
 /**
  * Ingest: every device message is decoded once, checked against the device registry, and handed to the named steps
- * of its channel (steps.ts), which queue the writes; the queues write to the stores in batches (write-queue.ts).
+ * of its channel (steps.ts), which queue the writes; readings go to the time series or, while it is unreachable, to
+ * the spool on disk (timeseries-writer.ts), device state and events to the operational store (write-queue.ts).
  * Nothing a device sends can stop the flow: a bad message is counted by code, logged (rate-limited) and dropped,
  * and a step that throws is logged while the next message still runs.
+ *
+ * Nothing the broker accepted is lost: the PUBACK of a QoS 1 reading or event is held until it is written or spooled
+ * (held-acks.ts), so a message ingest had not made durable when it stopped, crashed or refused it is delivered again.
  */
 import {
   channelFilter,
   DEVICE_CHANNELS,
   type DeviceAddress,
-  type DeviceEvent,
   type DeviceMessage,
   decodeMessage,
+  type IngestStatus,
   type MqttRejection,
   parseTopic,
-  type Reading,
   serviceStatusTopic,
 } from '@fm/protocol'
-import type { DeviceStateUpdate, Store, TimeSeriesStore } from '@fm/store'
+import type { DeviceRecord, Store, TimeSeriesStore } from '@fm/store'
 import type { Logger } from 'pino'
 import type { IngestConfig } from './config.ts'
 import { createDeviceRegistry } from './device-registry.ts'
+import { type AckTicket, MAX_HELD_ACKS } from './held-acks.ts'
 import { createLogLimiter } from './log-limiter.ts'
 import { type MqttSession, openMqttSession } from './mqtt-session.ts'
+import { createSinks } from './sinks.ts'
+import { openSpool, type Spool, spoolFile } from './spool.ts'
 import { createIngestCounters, type IngestStats } from './stats.ts'
-import { createPipelines, runSteps, type Sinks } from './steps.ts'
-import { createWriteQueue } from './write-queue.ts'
+import { createPipelines, runSteps } from './steps.ts'
 
 export interface IngestDeps {
   store: Store
   timeseries: TimeSeriesStore
+  /** Where readings wait while the time series is unreachable; by default `<dataDir>/spool.db`, closed on stop. */
+  spool?: Spool
   logger: Logger
   /** Epoch ms; injectable so that tests control receive times. */
   now?: () => number
@@ -40,30 +47,17 @@ export interface Ingest {
   /** Writes everything queued, publishes the offline status and disconnects. Idempotent. */
   stop(): Promise<void>
   stats(): IngestStats
+  /** Building and room of a registered device, from the registry's cache (for the InfluxDB tags). */
+  placeOf(deviceId: string): Pick<DeviceRecord, 'buildingId' | 'roomId'> | undefined
 }
 
 export const INGEST_STATUS_TOPIC = serviceStatusTopic('ingest')
 /** Full log lines per rejection code (and per failing step) per window; the rest are summarised. */
 const LOG_LIMIT = 5
 const LOG_WINDOW_MS = 60_000
-/** A queue this many batches long means the store has not kept up for a while. */
-const QUEUE_WARN_BATCHES = 100
 const EXCERPT_CHARS = 120
 /** Longest wait for the broker's PUBACK of a status; it bounds how long stop() can hang on a stuck broker. */
 const STATUS_PUBACK_TIMEOUT_MS = 5000
-
-function createSinks(config: IngestConfig, deps: IngestDeps, now: () => number): Sinks {
-  const common = { maxBatch: config.maxBatch, warnAt: config.maxBatch * QUEUE_WARN_BATCHES, logger: deps.logger, now }
-  return {
-    readings: createWriteQueue<Reading>({ ...common, name: 'readings', write: (b) => deps.timeseries.write(b) }),
-    states: createWriteQueue<DeviceStateUpdate>({
-      ...common,
-      name: 'states',
-      write: (b) => deps.store.updateDeviceStates(b),
-    }),
-    events: createWriteQueue<DeviceEvent>({ ...common, name: 'events', write: (b) => deps.store.appendEvents(b) }),
-  }
-}
 
 function addressOf(message: DeviceMessage): DeviceAddress {
   switch (message.channel) {
@@ -88,7 +82,10 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
   const { logger } = deps
   const counters = createIngestCounters(now(), config.statusIntervalMs)
   const registry = createDeviceRegistry({ store: deps.store, logger, now })
-  const sinks = createSinks(config, deps, now)
+  const ownSpool = deps.spool === undefined
+  const spool = deps.spool ?? openSpool({ file: spoolFile(config.dataDir), limitBytes: config.spoolMaxBytes, now })
+  const sinks = createSinks(config, deps, spool, now)
+  const writer = sinks.readings
   const queues = [sinks.readings, sinks.states, sinks.events]
   const pipelines = createPipelines(sinks, logger)
   const rejectionLog = createLogLimiter({
@@ -106,6 +103,10 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
   let session: MqttSession | undefined
   let timers: NodeJS.Timeout[] = []
   let stopping: Promise<void> | undefined
+  /** Set when stopping: a QoS 1 message that arrives now is left to the broker rather than half processed. */
+  let intakeClosed = false
+  /** QoS 1 messages refused (left with the broker) since start. */
+  let deferred = 0
 
   function reject(topic: string, payload: Buffer, code: MqttRejection, reason: string): void {
     counters.reject(code)
@@ -133,8 +134,27 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
     return true
   }
 
-  function receive(topic: string, payload: Buffer, retained: boolean): void {
+  /** Leaves a QoS 1 message with the broker: not processed, not acknowledged, delivered again on a new connection. */
+  function defer(ack: AckTicket, reason: string): void {
+    deferred += 1
+    if (ack.accepted) ack.refuse(reason)
+  }
+
+  function onRefused(reason: string): void {
+    if (intakeClosed) return
+    logger.error(
+      { reason, held: session?.heldAcks },
+      'not acknowledging QoS 1 messages any more on this connection: the broker keeps them until ingest reconnects',
+    )
+  }
+
+  function receive(topic: string, payload: Buffer, retained: boolean, ack: AckTicket | undefined): void {
     try {
+      // a connection that refuses takes nothing more (PUBACKs go in order); a stopping ingest takes nothing new
+      if (ack && (!ack.accepted || intakeClosed)) {
+        defer(ack, 'ingest is stopping')
+        return
+      }
       if (isStaleRetained(topic, retained)) return
       const receivedAt = now()
       const decoded = decodeMessage(topic, payload, receivedAt)
@@ -147,8 +167,13 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
         reject(topic, payload, 'FM_ERR_MQTT_DEVICE_UNKNOWN', known.reason)
         return
       }
+      if (ack && decoded.message.channel === 'telemetry' && !writer.accepting()) {
+        defer(ack, writer.status().spool.detail ?? 'the spool does not take readings')
+        return
+      }
       counters.accept()
-      runSteps(pipelines, decoded.message, { receivedAt, retained }, (step, error) => fail(step, topic, error))
+      const receipt = { receivedAt, retained, ...(ack ? { ack } : {}) }
+      runSteps(pipelines, decoded.message, receipt, (step, error) => fail(step, topic, error))
     } catch (error) {
       // Decoding never throws by contract; this guards the contract, not the device.
       fail('receive', topic, error)
@@ -159,9 +184,19 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
     await Promise.all(queues.map((queue) => queue.flush()))
   }
 
+  /** Once the spool takes readings again, reconnect: the broker then delivers what this connection refused. */
+  async function flushAndResume(): Promise<void> {
+    await flushAll()
+    if (session?.refusal !== undefined && !intakeClosed && writer.accepting()) session.restart()
+  }
+
+  function status(online: boolean): IngestStatus {
+    return { ...counters.status(online, now()), ...writer.status() }
+  }
+
   async function publishStatus(online: boolean): Promise<void> {
     if (!session?.connected) return
-    const payload = JSON.stringify(counters.status(online, now()))
+    const payload = JSON.stringify(status(online))
     try {
       await session.publishRetained(INGEST_STATUS_TOPIC, payload, STATUS_PUBACK_TIMEOUT_MS)
     } catch (error) {
@@ -194,6 +229,8 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
     if (session || stopping) throw new Error('ingest can be started once; create another to start again')
     // Before the first CONNACK: a resumed session delivers queued messages at once, and they need the registry.
     registry.load()
+    // What an earlier run spooled goes first; new batches queue behind it until it is drained.
+    writer.start()
     session = openMqttSession({
       url: config.mqttUrl,
       username: config.mqttUsername,
@@ -204,10 +241,13 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
       will: { topic: INGEST_STATUS_TOPIC, payload: JSON.stringify(counters.status(false, now())) },
       logger,
       onMessage: receive,
+      maxHeldAcks: MAX_HELD_ACKS,
+      onRefused,
       onConnect: () => void publishStatus(true),
     })
     timers = [
-      setInterval(() => void flushAll(), config.flushIntervalMs),
+      // On time even when the batch is small: the PUBACKs of its messages wait for it.
+      setInterval(() => void flushAndResume(), config.flushIntervalMs),
       setInterval(tick, config.statusIntervalMs),
       setInterval(reloadRegistry, config.registryReloadMs),
     ]
@@ -217,8 +257,11 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
   async function shutdown(): Promise<void> {
     for (const timer of timers) clearInterval(timer)
     // Unsubscribing would stop intake sooner, but it would also drop the subscriptions from the persistent session,
-    // and the broker would stop queueing for us while we are down. So messages keep flowing until the session ends,
-    // and the queues are flushed once more after it.
+    // and the broker would stop queueing for us while we are down. So messages keep flowing until the session ends:
+    // a QoS 1 message arriving from now on is left unacknowledged for the next run (processing it without being able
+    // to acknowledge it would store it twice), and everything received before is written or spooled, and acknowledged
+    // before the DISCONNECT.
+    intakeClosed = true
     await flushAll()
     if (session) {
       counters.sampleRate(now())
@@ -226,13 +269,19 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
       await session.end()
     }
     await flushAll()
+    await writer.stop()
     rejectionLog.drain()
     failureLog.drain()
-    const unwritten = Object.fromEntries(queues.filter((q) => q.size > 0).map((q) => [q.name, q.size]))
+    const unwritten = Object.fromEntries(
+      [sinks.states, sinks.events].filter((q) => q.size > 0).map((q) => [q.name, q.size]),
+    )
     if (Object.keys(unwritten).length > 0) {
-      logger.error({ unwritten }, 'stores still failing at shutdown: these queued items are lost')
+      // QoS 1 events among them were not acknowledged: the broker delivers them again to the next run
+      logger.error({ unwritten }, 'operational store still failing at shutdown: these queued items are not written')
     }
-    logger.info(counters.status(false, now()), 'ingest stopped')
+    if (writer.size > 0) logger.error({ readings: writer.size }, 'readings neither written nor spooled at shutdown')
+    logger.info(status(false), 'ingest stopped')
+    if (ownSpool) spool.close()
   }
 
   return {
@@ -244,10 +293,17 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
     stats() {
       const { readings, states, events } = sinks
       return {
-        ...counters.status(session?.connected ?? false, now()),
+        ...status(session?.connected ?? false),
         stepFailures: counters.stepFailures(),
         queued: { readings: readings.size, states: states.size, events: events.size },
+        heldAcks: session?.heldAcks ?? 0,
+        deferred,
+        dropped: readings.dropped,
+        duplicates: readings.duplicates,
       }
+    },
+    placeOf(deviceId) {
+      return registry.device(deviceId)
     },
   }
 }

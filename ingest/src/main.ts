@@ -4,10 +4,11 @@
  */
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { dataFiles, openStore, openTimeSeries } from '@fm/store'
+import { dataFiles, openInfluxTimeSeries, openStore, openTimeSeries, type TimeSeriesStore } from '@fm/store'
 import { pino } from 'pino'
 import { ConfigError, type IngestConfig, loadConfig } from './config.ts'
-import { createIngest } from './ingest.ts'
+import { createIngest, type Ingest } from './ingest.ts'
+import { openSpool, spoolFile } from './spool.ts'
 
 const logger = pino({ name: 'ingest' })
 
@@ -22,31 +23,48 @@ function loadConfigOrExit(): IngestConfig {
 }
 
 const config = loadConfigOrExit()
-const { mqttPassword: _secret, ...visible } = config
-logger.info({ config: visible }, 'starting ingest')
+const { mqttPassword: _secret, influx, ...visible } = config
+// Never the secrets: the MQTT password, the InfluxDB token.
+const influxVisible = influx && { url: influx.url, org: influx.org, bucket: influx.bucket }
+logger.info({ config: { ...visible, influx: influxVisible } }, 'starting ingest')
 
-function openStores() {
+/** Set once ingest exists; the InfluxDB store asks it where a device is (its registry's cache) for the tags. */
+let ingest: Ingest | undefined
+
+async function openTimeSeriesStore(): Promise<TimeSeriesStore> {
+  if (!influx) return openTimeSeries({ file: dataFiles(config.dataDir).timeseries })
+  return openInfluxTimeSeries({
+    ...influx,
+    logger: logger.child({ part: 'influxdb' }),
+    placeOf: (deviceId) => ingest?.placeOf(deviceId),
+  })
+}
+
+async function openStores() {
   try {
     const files = dataFiles(config.dataDir)
     for (const file of [files.operational, files.timeseries]) mkdirSync(dirname(file), { recursive: true })
     const store = openStore({ file: files.operational })
-    return { store, timeseries: openTimeSeries({ file: files.timeseries }) }
+    const spool = openSpool({ file: spoolFile(config.dataDir), limitBytes: config.spoolMaxBytes })
+    return { store, spool, timeseries: await openTimeSeriesStore() }
   } catch (error) {
     logger.fatal({ err: error, dataDir: config.dataDir }, 'could not open the stores')
     process.exit(1)
   }
 }
 
-const { store, timeseries } = openStores()
-const ingest = createIngest(config, { store, timeseries, logger })
+const { store, spool, timeseries } = await openStores()
+const running = createIngest(config, { store, timeseries, spool, logger })
+ingest = running
 
 let shuttingDown: Promise<void> | undefined
 
 /** Reverse order of start-up; each part is closed even when an earlier one failed. */
 async function closeAll(): Promise<number> {
   const parts: [string, () => unknown][] = [
-    ['ingest', () => ingest.stop()],
+    ['ingest', () => running.stop()],
     ['time series', () => timeseries.close()],
+    ['spool', () => spool.close()],
     ['store', () => store.close()],
   ]
   let exitCode = 0
@@ -73,8 +91,8 @@ function shutdown(reason: string, exitCode: number): Promise<void> {
 process.once('SIGINT', () => void shutdown('SIGINT', 0))
 process.once('SIGTERM', () => void shutdown('SIGTERM', 0))
 
-ingest.start().then(
-  () => logger.info('ingest running'),
+running.start().then(
+  () => logger.info({ timeseries: timeseries.name }, 'ingest running'),
   (error: unknown) => {
     // A signal during start-up also ends start(); that is a shutdown, not a failure.
     if (shuttingDown) return shuttingDown

@@ -1,6 +1,8 @@
 /**
  * Ingest's MQTT session with the broker. The session is persistent (`clean: false` under a fixed client id), so the
- * broker queues QoS 1 device messages while ingest restarts and delivers them when it is back.
+ * broker queues QoS 1 device messages while ingest restarts and delivers them when it is back. The PUBACK of each
+ * QoS 1 message is held until the message is durable (held-acks.ts), so the broker also delivers again whatever ingest
+ * received but had not stored when it died.
  *
  * `mqtt.connect`, not `connectAsync`: the latter rejects on the first refused connection (TOOLCHAIN §1), and a
  * service started before its broker must wait for it, not crash.
@@ -14,6 +16,7 @@ import {
   type MqttClient,
 } from 'mqtt'
 import type { Logger } from 'pino'
+import { type AckTicket, installAckGate } from './held-acks.ts'
 
 export const RECONNECT_PERIOD_MS = 1000
 const END_TIMEOUT_MS = 5000
@@ -28,14 +31,25 @@ export interface MqttSessionOptions {
   /** Retained last will, published by the broker if we vanish without a DISCONNECT. */
   will: { topic: string; payload: string }
   logger: Logger
-  /** `retained`: replayed by the broker from its retained store on subscribe, not published just now. */
-  onMessage: (topic: string, payload: Buffer, retained: boolean) => void
+  /**
+   * `retained`: replayed by the broker from its retained store on subscribe, not published just now. `ack`: for a
+   * QoS 1 message, its held PUBACK; the message is acknowledged once sealed and the work added to it is done.
+   */
+  onMessage: (topic: string, payload: Buffer, retained: boolean, ack: AckTicket | undefined) => void
+  /** Most messages held unacknowledged before the connection refuses more (see held-acks.ts). */
+  maxHeldAcks: number
+  /** The connection refuses messages from now on; call `restart` once they can be taken again. */
+  onRefused: (reason: string) => void
   /** Called on every (re)connection, e.g. to announce that we are online again. */
   onConnect: () => void
 }
 
 export interface MqttSession {
   readonly connected: boolean
+  /** QoS 1 messages received on this connection and not yet acknowledged. */
+  readonly heldAcks: number
+  /** Set while this connection refuses messages (they stay with the broker). */
+  readonly refusal: string | undefined
   /**
    * Settles on the first connection: resolves once subscribed, rejects when the broker refuses our credentials or
    * any of our subscriptions.
@@ -43,6 +57,11 @@ export interface MqttSession {
   readonly ready: Promise<void>
   /** Publishes a retained QoS 1 message and waits for its PUBACK, at most `timeoutMs`. */
   publishRetained(topic: string, payload: string, timeoutMs: number): Promise<void>
+  /**
+   * Disconnects cleanly and connects again at once, for the broker to deliver what this connection refused: MQTT 3.1.1
+   * delivers unacknowledged messages again only on a new connection [MQTT-4.4.0-1].
+   */
+  restart(): void
   /** Disconnects cleanly when connected (the session and its subscriptions stay on the broker). */
   end(): Promise<void>
 }
@@ -94,7 +113,11 @@ function withTimeout(promise: Promise<unknown>, timeoutMs: number, what: string)
 export function openMqttSession(options: MqttSessionOptions): MqttSession {
   const logger = options.logger.child({ broker: options.url, clientId: options.clientId })
   const client: MqttClient = connect(options.url, clientOptions(options))
+  // Before the first packet arrives: a resumed session delivers queued messages right after CONNACK.
+  const gate = installAckGate(client, { maxHeld: options.maxHeldAcks, onRefused: options.onRefused })
   let subscribed = false
+  let restarting = false
+  let ended = false
   let settled = false
   let reachable: boolean | undefined
   let resolveReady: () => void = () => {}
@@ -140,10 +163,22 @@ export function openMqttSession(options: MqttSessionOptions): MqttSession {
     })
   }
 
-  // Registered before the first CONNACK: a resumed session delivers its queued messages right after it.
-  // Issue 3 moves intake to `customHandleAcks`, acknowledging each QoS 1 message only once its writes are durable;
-  // `onMessage` already receives the whole message, so only this wiring changes.
-  client.on('message', (topic, payload, packet) => options.onMessage(topic, payload, packet.retain))
+  // Registered before the first CONNACK: a resumed session delivers its queued messages right after it. mqtt.js asks
+  // for the PUBACK right after this event, and the gate keeps it until the ticket is sealed and its work done.
+  client.on('message', (topic, payload, packet) => {
+    const ack = packet.qos === 1 && packet.messageId !== undefined ? gate.open(packet.messageId) : undefined
+    try {
+      options.onMessage(topic, payload, packet.retain, ack)
+    } finally {
+      ack?.seal()
+    }
+  })
+
+  // What this connection held is the broker's to deliver again on the next one.
+  client.on('close', () => {
+    if (gate.held > 0) logger.info({ held: gate.held }, 'connection closed with messages unacknowledged')
+    gate.reset()
+  })
 
   client.on('connect', (connack) => {
     reachable = true
@@ -172,11 +207,27 @@ export function openMqttSession(options: MqttSessionOptions): MqttSession {
     get connected() {
       return client.connected
     },
+    get heldAcks() {
+      return gate.held
+    },
+    get refusal() {
+      return gate.refusal
+    },
     ready,
+    restart() {
+      if (restarting || ended || !client.connected) return
+      restarting = true
+      logger.warn('reconnecting, for the broker to deliver the messages it still holds for us')
+      client.end(false, () => {
+        restarting = false
+        if (!ended) client.reconnect()
+      })
+    },
     publishRetained(topic, payload, timeoutMs) {
       return withTimeout(client.publishAsync(topic, payload, { qos: 1, retain: true }), timeoutMs, `publish ${topic}`)
     },
     async end() {
+      ended = true
       settle(new Error('stopped before the broker accepted the connection'))
       // A graceful end sends DISCONNECT (so the broker drops our will) but waits for unacknowledged publishes;
       // with the broker away or a PUBACK overdue, it would wait forever, so close the socket instead.

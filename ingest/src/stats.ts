@@ -10,6 +10,14 @@ export interface IngestStats extends IngestStatus {
   stepFailures: number
   /** Items waiting in memory for their store. */
   queued: { readings: number; states: number; events: number }
+  /** QoS 1 messages received and not yet acknowledged: waiting for their write or spool append. */
+  heldAcks: number
+  /** QoS 1 messages refused since start and left with the broker, which delivers them again on reconnect. */
+  deferred: number
+  /** QoS 0 readings lost since start because neither the time series nor the spool took them. */
+  dropped: number
+  /** Readings received again identical to a recent one (a QoS 1 duplicate) and not written twice. */
+  duplicates: number
 }
 
 export interface IngestCounters {

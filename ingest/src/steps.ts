@@ -7,12 +7,17 @@
 import type { DeviceEvent, DeviceMessage, FieldValue, Reading } from '@fm/protocol'
 import type { DeviceStateUpdate } from '@fm/store'
 import type { Logger } from 'pino'
-import type { WriteQueue } from './write-queue.ts'
+import type { AckTicket, Completion } from './held-acks.ts'
+
+/** Where a step hands its work; `done` is called once the item is durable. */
+export interface Sink<T> {
+  push(item: T, done?: Completion): void
+}
 
 export interface Sinks {
-  readings: WriteQueue<Reading>
-  states: WriteQueue<DeviceStateUpdate>
-  events: WriteQueue<DeviceEvent>
+  readings: Sink<Reading>
+  states: Sink<DeviceStateUpdate>
+  events: Sink<DeviceEvent>
 }
 
 /** How a message reached ingest. */
@@ -21,6 +26,22 @@ export interface Receipt {
   receivedAt: number
   /** Replayed from the broker's retained store on subscribe, so it says nothing about when the device talked. */
   retained: boolean
+  /** The held PUBACK of a QoS 1 message; a step whose write it must wait for adds that write to it. */
+  ack?: AckTicket
+}
+
+/**
+ * Pushes an item whose write the message's PUBACK waits for. If the push itself throws (a bug, logged by the step
+ * runner), the PUBACK is released anyway: holding it would have the broker deliver the same message again and again.
+ */
+function pushDurably<T>(sink: Sink<T>, item: T, { ack }: Receipt): void {
+  const done = ack?.wait()
+  try {
+    sink.push(item, done)
+  } catch (error) {
+    done?.()
+    throw error
+  }
 }
 
 export interface Step<M> {
@@ -58,7 +79,9 @@ function mergeTs(reading: Reading, { receivedAt }: Receipt): number {
 export function createPipelines(sinks: Sinks, logger: Logger): Pipelines {
   return {
     telemetry: [
-      { name: 'queueTimeSeries', run: ({ reading }) => sinks.readings.push(reading) },
+      // The PUBACK waits for the time series (or the spool); the latest values below do not hold it: the next
+      // reading refreshes them, and a reading the broker delivers again merges as a late one.
+      { name: 'queueTimeSeries', run: ({ reading }, receipt) => pushDurably(sinks.readings, reading, receipt) },
       {
         name: 'queueLatestValues',
         run: ({ reading }, receipt) =>
@@ -89,7 +112,7 @@ export function createPipelines(sinks: Sinks, logger: Logger): Pipelines {
       },
     ],
     event: [
-      { name: 'queueEvent', run: ({ event }) => sinks.events.push(event) },
+      { name: 'queueEvent', run: ({ event }, receipt) => pushDurably(sinks.events, event, receipt) },
       { name: 'markSeen', run: ({ event }, receipt) => markSeen(sinks, event.deviceId, receipt) },
     ],
     ack: [

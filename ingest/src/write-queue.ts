@@ -1,19 +1,22 @@
 /**
- * A batching queue in front of one store call. Items are written in arrival order, in batches of at most `maxBatch`,
- * when the caller's timer ticks or as soon as a full batch is waiting. A failed write keeps its batch at the head of
- * the queue and is retried on the next flush, so a store outage delays data but does not lose it while we run.
+ * A batching queue in front of one operational-store call (device state, events). Items are written in arrival order,
+ * in batches of at most `maxBatch`, when the caller's timer ticks or as soon as a full batch is waiting. A failed write
+ * keeps its batch at the head of the queue and is retried on the next flush.
  *
- * The queue lives in memory: what is still queued when the process dies is lost. Durable spooling (and holding the
- * QoS 1 acknowledgement until an item is written) is the next issue; until then an outage long enough to pass
- * `warnAt` items is logged loudly so that an operator can act before memory runs out.
+ * The queue lives in memory. An item pushed with a completion (an event of a QoS 1 message) has its PUBACK held until
+ * the completion is called after the write (held-acks.ts), so what dies with the process is delivered again by the
+ * broker. The operational store is a local SQLite file, not a server: a failure here is a disk problem, logged loudly
+ * once the queue passes `warnAt`. Readings take the time-series path instead (timeseries-writer.ts).
  */
 import { setImmediate as yieldToIo } from 'node:timers/promises'
 import type { Logger } from 'pino'
+import type { Completion } from './held-acks.ts'
 
 export interface WriteQueue<T> {
   readonly name: string
   readonly size: number
-  push(item: T): void
+  /** `done` is called once the item is written (never when it is not). */
+  push(item: T, done?: Completion): void
   /** Writes everything queued. Never rejects: a failure is logged and the items stay queued. */
   flush(): Promise<void>
 }
@@ -35,6 +38,8 @@ export function createWriteQueue<T>(options: WriteQueueOptions<T>): WriteQueue<T
   const { name, maxBatch, warnAt, write, now } = options
   const logger = options.logger.child({ queue: name })
   const items: T[] = []
+  /** Parallel to `items`. */
+  const completions: (Completion | undefined)[] = []
   let draining: Promise<void> | undefined
   let outage: { since: number; attempts: number; remindedAt: number } | undefined
   let overfull = false
@@ -85,6 +90,7 @@ export function createWriteQueue<T>(options: WriteQueueOptions<T>): WriteQueue<T
       }
       // Splice from the current array: items pushed while the write was in flight stay queued behind the batch.
       items.splice(0, batch.length)
+      for (const done of completions.splice(0, batch.length)) done?.()
       noteSuccess()
       // A backlog after an outage is many batches: let MQTT traffic in between them.
       if (items.length > 0) await yieldToIo()
@@ -105,8 +111,9 @@ export function createWriteQueue<T>(options: WriteQueueOptions<T>): WriteQueue<T
     get size() {
       return items.length
     },
-    push(item) {
+    push(item, done) {
       items.push(item)
+      completions.push(done)
       checkSize()
       if (items.length >= maxBatch && !draining && !outage) void flush()
     },

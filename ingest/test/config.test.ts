@@ -26,6 +26,7 @@ describe('loadConfig', () => {
       maxBatch: 1000,
       statusIntervalMs: 2000,
       registryReloadMs: 30_000,
+      spoolMaxBytes: 512 * 1024 * 1024,
     })
     expect(Object.isFrozen(config)).toBe(true)
   })
@@ -41,10 +42,17 @@ describe('loadConfig', () => {
       FM_INGEST_MAX_BATCH: '5000',
       FM_INGEST_STATUS_INTERVAL_MS: '10000',
       FM_INGEST_REGISTRY_RELOAD_MS: '60000',
+      FM_INGEST_SPOOL_MAX_MB: '2',
+      INFLUX_URL: 'http://influx.example.cn:8086',
+      INFLUX_TOKEN: 'tok',
+      INFLUX_ORG: 'acme',
+      INFLUX_BUCKET: 'fm',
     })
     expect(config).toMatchObject({ dataDir: '/var/lib/fm', clientId: 'svc-ingest-b', maxBatch: 5000 })
     expect(config).toMatchObject({ flushIntervalMs: 100, statusIntervalMs: 10000, mqttUsername: 'svc-ingest-2' })
     expect(config.registryReloadMs).toBe(60_000)
+    expect(config.spoolMaxBytes).toBe(2 * 1024 * 1024)
+    expect(config.influx).toEqual({ url: 'http://influx.example.cn:8086', token: 'tok', org: 'acme', bucket: 'fm' })
   })
 
   it('keeps the password verbatim, spaces included', () => {
@@ -61,6 +69,11 @@ describe('loadConfig', () => {
     [{ ...SECRET, FM_INGEST_MAX_BATCH: '1e3' }, 'FM_INGEST_MAX_BATCH must be an integer'],
     [{ ...SECRET, FM_INGEST_STATUS_INTERVAL_MS: '-5' }, 'FM_INGEST_STATUS_INTERVAL_MS must be an integer'],
     [{ ...SECRET, FM_INGEST_REGISTRY_RELOAD_MS: '10' }, 'FM_INGEST_REGISTRY_RELOAD_MS must be an integer from 100'],
+    [{ ...SECRET, FM_INGEST_SPOOL_MAX_MB: '0' }, 'FM_INGEST_SPOOL_MAX_MB must be an integer from 1'],
+    [
+      { ...SECRET, INFLUX_URL: 'http://127.0.0.1:8086', INFLUX_TOKEN: 't', INFLUX_ORG: 'o' },
+      'INFLUX_BUCKET is required',
+    ],
   ])('refuses %j', (env, problem) => {
     expect(problemsOf(env)).toEqual([expect.stringContaining(problem)])
   })

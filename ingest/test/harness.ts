@@ -16,11 +16,19 @@ import {
   serviceStatusTopic,
 } from '@fm/protocol'
 import { dataFiles, openStore, openTimeSeries, type Store, type TimeSeriesStore } from '@fm/store'
-import { Aedes, type AedesOptions } from 'aedes'
+import { Aedes, type AedesOptions, type Client } from 'aedes'
 import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt'
 import { type Logger, pino } from 'pino'
 import { onTestFinished } from 'vitest'
-import { createIngest, type Ingest, type IngestConfig, loadConfig } from '../src/index.ts'
+import {
+  createIngest,
+  type Ingest,
+  type IngestConfig,
+  loadConfig,
+  openSpool,
+  type Spool,
+  spoolFile,
+} from '../src/index.ts'
 
 export const SITE = 'xingfuli'
 
@@ -53,11 +61,24 @@ export const CHECKPOINT: DeviceAddress = { siteId: SITE, kind: 'patrol-checkpoin
 export interface TestBroker {
   url: string
   port: number
+  /** Payloads of the QoS 1 messages a client acknowledged (PUBACK), in order. */
+  acked(clientId: string): string[]
+  /** Closes a client's socket from the broker's side, as a network failure would. */
+  dropClient(clientId: string): void
   close(): Promise<void>
 }
 
 export async function startBroker(options: { port?: number; aedes?: AedesOptions } = {}): Promise<TestBroker> {
   const aedes = await Aedes.createBroker(options.aedes)
+  const acks = new Map<string, string[]>()
+  const clients = new Map<string, Client>()
+  aedes.on('client', (client) => clients.set(client.id, client))
+  aedes.on('ack', (packet, client) => {
+    if (!packet || !client || !('payload' in packet)) return
+    const list = acks.get(client.id) ?? []
+    list.push(packet.payload.toString())
+    acks.set(client.id, list)
+  })
   const server = createServer(aedes.handle)
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
@@ -70,7 +91,13 @@ export async function startBroker(options: { port?: number; aedes?: AedesOptions
     return closing
   }
   onTestFinished(close)
-  return { url: `mqtt://127.0.0.1:${port}`, port, close }
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    port,
+    close,
+    acked: (clientId) => acks.get(clientId) ?? [],
+    dropClient: (clientId) => clients.get(clientId)?.close(),
+  }
 }
 
 /** A loopback port that was free a moment ago, for a broker that starts after its client. */
@@ -86,18 +113,31 @@ export interface TestStores {
   dir: string
   store: Store
   timeseries: TimeSeriesStore
+  spool: Spool
+}
+
+export function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'fm-ingest-'))
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
+
+/** The spool of a data folder, closed when the test finishes; opening it again is what a restarted ingest does. */
+export function openTestSpool(dir: string, limitBytes = 64 * 1024 * 1024): Spool {
+  const spool = openSpool({ file: spoolFile(dir), limitBytes })
+  onTestFinished(() => spool.close())
+  return spool
 }
 
 export async function openStores(): Promise<TestStores> {
-  const dir = mkdtempSync(join(tmpdir(), 'fm-ingest-'))
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }))
+  const dir = tempDir()
   const files = dataFiles(dir)
   const store = openStore({ file: files.operational })
   onTestFinished(() => store.close())
   const timeseries = openTimeSeries({ file: files.timeseries })
   onTestFinished(() => timeseries.close())
   await store.provisionSite(compound())
-  return { dir, store, timeseries }
+  return { dir, store, timeseries, spool: openTestSpool(dir) }
 }
 
 export type LogLine = { level: number; msg: string } & Record<string, unknown>
@@ -108,8 +148,10 @@ export function captureLogs(): { logger: Logger; lines: LogLine[] } {
   return { logger, lines }
 }
 
+/** Without FM_DATA_DIR in `env`, a fresh temporary folder: a spool opened by ingest itself lands there. */
 export function testConfig(url: string, env: Record<string, string> = {}): IngestConfig {
   return loadConfig({
+    FM_DATA_DIR: env.FM_DATA_DIR ?? tempDir(),
     FM_MQTT_URL: url,
     FM_INGEST_MQTT_PASSWORD: 'not-checked-by-the-test-broker',
     FM_INGEST_FLUSH_INTERVAL_MS: '20',
@@ -126,7 +168,7 @@ export interface RunningIngest {
 /** Creates ingest with a log the test can read; stops it when the test ends. Call `ingest.start()` yourself. */
 export function makeIngest(
   config: IngestConfig,
-  stores: Pick<TestStores, 'store' | 'timeseries'>,
+  stores: Pick<TestStores, 'store' | 'timeseries'> & Partial<Pick<TestStores, 'spool'>>,
   now?: () => number,
 ): RunningIngest {
   const { logger, lines } = captureLogs()

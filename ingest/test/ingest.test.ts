@@ -216,7 +216,7 @@ describe('ingest under faults', () => {
     await vi.waitFor(() => expect(lines.filter((line) => line.msg === 'message rejected')).toHaveLength(6), WAIT)
   })
 
-  it('holds readings through a time-series outage while device state keeps flowing', async () => {
+  it('spools readings through a time-series outage while device state keeps flowing, then drains them', async () => {
     const broker = await startBroker()
     const stores = await openStores()
     let current: TimeSeriesStore = stores.timeseries
@@ -236,16 +236,19 @@ describe('ingest under faults', () => {
     await publish(device, PUMP, 'telemetry', { ts, outlet_pressure_mpa: 0.55 })
     await vi.waitFor(() => expect(view(stores.store, 'pump-1').values).toEqual({ outlet_pressure_mpa: 0.55 }), WAIT)
     await vi.waitFor(
-      () => expect(lines.map((line) => line.msg)).toContain('write failed; will retry on next flush'),
+      () =>
+        expect(lines.map((line) => line.msg)).toContain('time-series write failed; spooling readings until it answers'),
       WAIT,
     )
-    expect(ingest.stats().queued.readings).toBe(1)
+    await vi.waitFor(() => expect(ingest.stats().spool).toMatchObject({ depth: 1 }), WAIT)
+    expect(ingest.stats().timeseries).toMatchObject({ status: 'down', detail: expect.stringContaining('closed') })
 
     current = openTimeSeries({ file: dataFiles(stores.dir).timeseries })
     onTestFinished(() => current.close())
-    await vi.waitFor(() => expect(ingest.stats().queued.readings).toBe(0), WAIT)
+    await vi.waitFor(() => expect(ingest.stats().spool).toMatchObject({ depth: 0, bytes: 0 }), WAIT)
     const history = await current.history({ ...PUMP, from: ts, to: ts + 1000 })
     expect(history.series[0]?.points[0]?.mean).toBe(0.55)
-    expect(lines.map((line) => line.msg)).toContain('writes recovered')
+    expect(lines.map((line) => line.msg)).toContain('time series back')
+    expect(ingest.stats().timeseries).toMatchObject({ status: 'ok', pendingPoints: 0 })
   })
 })

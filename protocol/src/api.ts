@@ -5,6 +5,7 @@
  */
 import { type Static, Type } from 'typebox'
 import { DEVICE_KINDS } from './kinds.ts'
+import { IngestSpoolStatus, IngestTimeSeriesStatus } from './live.ts'
 import { ROOM_TYPES } from './site.ts'
 
 const Scalar = Type.Union([Type.Number(), Type.Boolean(), Type.String()])
@@ -117,6 +118,8 @@ export const Health = Type.Object({
       accepted: Type.Integer(),
       rejected: Type.Integer(),
       ratePerSec: Type.Number(),
+      timeseries: Type.Optional(IngestTimeSeriesStatus),
+      spool: Type.Optional(IngestSpoolStatus),
     }),
   ),
 })

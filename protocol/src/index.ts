@@ -42,7 +42,9 @@ export { DEVICE_KINDS, type DeviceKind, isDeviceKind } from './kinds.ts'
 export {
   type ClientToServerEvents,
   type DeviceDelta,
+  IngestSpoolStatus,
   IngestStatus,
+  IngestTimeSeriesStatus,
   LIVE_FLUSH_INTERVAL_MS,
   type LiveSnapshot,
   SERVICE_STATUS_TOPIC,

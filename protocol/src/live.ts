@@ -39,9 +39,38 @@ export function serviceStatusTopic(service: string): string {
   return `fm/services/${service}/status`
 }
 
+/** The time series as ingest, its only writer, sees it: `down` while its writes fail, whatever the server says. */
+export const IngestTimeSeriesStatus = Type.Object({
+  name: Type.Enum(['sqlite', 'influxdb'], { description: 'which implementation ingest writes to' }),
+  status: Type.Enum(['ok', 'degraded', 'down']),
+  detail: Type.Optional(Type.String()),
+  writeLagMs: Type.Integer({
+    minimum: 0,
+    description: 'age of the oldest reading received and not yet confirmed stored (in memory or spooled), ms',
+  }),
+  pendingPoints: Type.Integer({
+    minimum: 0,
+    description: 'readings received and not yet confirmed stored: in memory, in the spool, in client buffers',
+  }),
+})
+export type IngestTimeSeriesStatus = Static<typeof IngestTimeSeriesStatus>
+
+/** Ingest's on-disk spool of readings the time series has not taken yet (drained oldest first when it answers). */
+export const IngestSpoolStatus = Type.Object({
+  depth: Type.Integer({ minimum: 0, description: 'readings waiting in the spool' }),
+  bytes: Type.Integer({ minimum: 0, description: 'size of the readings waiting, bytes; the limit counts these' }),
+  limitBytes: Type.Integer({ minimum: 1, description: 'FM_INGEST_SPOOL_MAX_MB; at 100 % readings are refused' }),
+  oldestTs: Type.Optional(Type.Integer({ minimum: 0, description: 'when the oldest waiting batch was spooled' })),
+  detail: Type.Optional(
+    Type.String({ description: 'set while ingest refuses readings (spool full or failing): they stay in the broker' }),
+  ),
+})
+export type IngestSpoolStatus = Static<typeof IngestSpoolStatus>
+
 /**
  * Ingest's own status, retained on `fm/services/ingest/status` and refreshed every `intervalMs`; its last will
- * is the same with `online: false`. Readers accept unknown keys so that a newer ingest can add counters.
+ * is the same with `online: false`. Readers accept unknown keys so that a newer ingest can add counters, and
+ * `timeseries` and `spool` are optional so that the status of an older ingest still decodes.
  */
 export const IngestStatus = Type.Object({
   online: Type.Boolean(),
@@ -51,5 +80,7 @@ export const IngestStatus = Type.Object({
   rejected: Type.Integer({ minimum: 0, description: 'messages rejected since ingest started' }),
   rejectedByCode: Type.Record(Type.String(), Type.Integer({ minimum: 0 })),
   ratePerSec: Type.Number({ minimum: 0, description: 'accepted messages per second over the last interval' }),
+  timeseries: Type.Optional(IngestTimeSeriesStatus),
+  spool: Type.Optional(IngestSpoolStatus),
 })
 export type IngestStatus = Static<typeof IngestStatus>

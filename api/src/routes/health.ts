@@ -1,11 +1,15 @@
 /**
  * `GET /api/health`: one answer for the control room's status bar and for load balancers. Each part is probed
  * on its own with a deadline; the overall status is the worst part. 200 when ok or degraded, 503 when down.
+ *
+ * The time series has two sides: the api reads it (probed here), ingest writes it (its retained status says how
+ * that goes, and how many readings wait in its spool on disk). `timeseries` is the worse of the two, `spool` is
+ * ingest's spool, and the `ingest` section carries the figures: write lag, pending readings, spool depth.
  */
 import { access } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Health, type IngestStatus, type PartHealth } from '@fm/protocol'
+import { Health, type IngestSpoolStatus, type IngestStatus, type PartHealth } from '@fm/protocol'
 import type { FastifyBaseLogger } from 'fastify'
 import type { RouteDeps } from '../app.ts'
 import { INGEST_STATUS_INTERVAL_MS } from '../service-status.ts'
@@ -28,6 +32,39 @@ export function ingestHealth(status: IngestStatus | undefined, now: number): Par
   const ageMs = now - status.ts
   if (ageMs > 3 * (status.intervalMs ?? INGEST_STATUS_INTERVAL_MS)) {
     return { status: 'degraded', detail: `ingest status is stale: last one ${Math.round(ageMs / 1000)} s ago` }
+  }
+  return { status: 'ok' }
+}
+
+/** Spool fill from which the part is degraded; ingest logs a warning from the same level (SPOOL_WARN_RATIO). */
+const SPOOL_WARN_RATIO = 0.8
+
+/** The worse of the api's read probe and ingest's view of its writes; both details when both are bad. */
+export function timeseriesHealth(reads: PartHealth, ingest: IngestStatus | undefined): PartHealth {
+  const writes = ingest?.timeseries
+  if (!writes || writes.status === 'ok') return reads
+  const detail = `writes (${writes.name}, seen by ingest): ${writes.detail ?? writes.status}`
+  const status = SEVERITY[writes.status] >= SEVERITY[reads.status] ? writes.status : reads.status
+  return { status, detail: reads.detail ? `${detail}; reads: ${reads.detail}` : detail }
+}
+
+function percentOf(spool: IngestSpoolStatus): number {
+  return Math.round((spool.bytes / spool.limitBytes) * 100)
+}
+
+/** Ingest's spool: undefined for an ingest too old to report one. */
+export function spoolHealth(ingest: IngestStatus | undefined): PartHealth | undefined {
+  const spool = ingest?.spool
+  if (!spool) return undefined
+  if (spool.detail !== undefined || spool.bytes >= spool.limitBytes) {
+    const why = spool.detail ?? 'spool full: readings are not acknowledged; the broker keeps them until it drains'
+    return { status: 'down', detail: `${why} (${spool.depth} readings, ${percentOf(spool)} % of the limit)` }
+  }
+  if (spool.bytes >= spool.limitBytes * SPOOL_WARN_RATIO) {
+    return {
+      status: 'degraded',
+      detail: `spool at ${percentOf(spool)} % of its limit (${spool.depth} readings): at 100 % ingest stops taking readings`,
+    }
   }
   return { status: 'ok' }
 }
@@ -73,11 +110,14 @@ export async function checkHealth(deps: RouteDeps, log: FastifyBaseLogger): Prom
     probe(log, 'timeseries', () => timeseries.history({ deviceId: '-', kind: 'pump', from: now - 1, to: now })),
     dashboardHealth(config.dashboardDir),
   ])
+  const ingest = live.ingestStatus()
+  const spoolPart = spoolHealth(ingest)
   const parts: Record<string, PartHealth> = {
     mqtt: live.mqttHealth(),
     store: storePart,
-    timeseries: timeseriesPart,
-    ingest: ingestHealth(live.ingestStatus(), now),
+    timeseries: timeseriesHealth(timeseriesPart, ingest),
+    ...(spoolPart ? { spool: spoolPart } : {}),
+    ingest: ingestHealth(ingest, now),
     dashboard: dashboardPart,
   }
   const devices = live.devices()
@@ -88,8 +128,16 @@ export async function checkHealth(deps: RouteDeps, log: FastifyBaseLogger): Prom
     parts,
     devices: { total: devices.length, online: devices.filter((device) => device.online).length },
   }
-  const ingest = live.ingestStatus()
-  if (ingest) health.ingest = { accepted: ingest.accepted, rejected: ingest.rejected, ratePerSec: ingest.ratePerSec }
+  if (ingest) {
+    const { accepted, rejected, ratePerSec, timeseries: writes, spool } = ingest
+    health.ingest = {
+      accepted,
+      rejected,
+      ratePerSec,
+      ...(writes ? { timeseries: writes } : {}),
+      ...(spool ? { spool } : {}),
+    }
+  }
   return health
 }
 
