@@ -67,7 +67,8 @@ describe('DevicePage', () => {
     await waitFor(() => expect(document.querySelector('[data-testid="history-chart"] svg')).toBeTruthy())
     const request = new URL(String(api.mock.calls[0]?.[0]), 'http://localhost')
     expect(request.searchParams.get('fields')).toBe('level_pct')
-    expect(request.searchParams.get('maxPoints')).toBe('500')
+    // About one bucket per pixel of the 640 px chart, rounded to 100 px.
+    expect(request.searchParams.get('maxPoints')).toBe('600')
     const before = linePath()
     act(() => live.server.deltas([{ ...TANK_DELTA, valuesTs: Date.now() + 60_000 }]))
     live.nextFrame()

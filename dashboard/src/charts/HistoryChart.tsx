@@ -3,7 +3,15 @@ import { type RefObject, useLayoutEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Area, CartesianGrid, ComposedChart, Line, Tooltip, type TooltipContentProps, XAxis, YAxis } from 'recharts'
 import { isStateField, stateCodes } from '../devices/fields.ts'
-import { displayUnit, fieldDecimals, formatMonthDay, formatNumber, formatTime, withUnit } from '../i18n/format.ts'
+import {
+  displayUnit,
+  fieldDecimals,
+  formatMonthDay,
+  formatNumber,
+  formatTime,
+  formatYearMonth,
+  withUnit,
+} from '../i18n/format.ts'
 import type { Language } from '../i18n/i18n.ts'
 import './HistoryChart.css'
 import { timeAxis, valueAxis } from './scale.ts'
@@ -53,7 +61,7 @@ function isMidnight(ts: number): boolean {
 }
 
 /** Follows the container's size, like recharts' ResponsiveContainer, but lets the chart know its width for ticks. */
-function useElementSize(ref: RefObject<HTMLElement | null>, enabled: boolean) {
+export function useElementSize(ref: RefObject<HTMLElement | null>, enabled: boolean) {
   const [size, setSize] = useState<{ width: number; height: number }>()
   useLayoutEffect(() => {
     const element = ref.current
@@ -214,7 +222,11 @@ export function HistoryChart({ data, field, from, to, language, size }: HistoryC
   const time = timeAxis(from, to, Math.min(MAX_TIME_TICKS, Math.max(3, Math.floor(plotWidth / TIME_TICK_SPACING))))
   // On a day-long axis, midnight is labelled with the date it starts, so "yesterday 22:00" and "today 02:00" differ.
   const timeLabel = (ts: number) =>
-    time.label === 'day' || isMidnight(ts) ? formatMonthDay(ts) : formatTime(ts, language, 'time')
+    time.label === 'month'
+      ? formatYearMonth(ts)
+      : time.label === 'day' || isMidnight(ts)
+        ? formatMonthDay(ts)
+        : formatTime(ts, language, 'time')
   const curve = states ? 'stepAfter' : 'linear'
 
   const chart = box && box.width > 0 && box.height > 0 && (

@@ -99,8 +99,31 @@ const TIME_STEPS = [
 
 export interface TimeAxis {
   ticks: number[]
-  /** Clock time for windows up to a day, the calendar day beyond. */
-  label: 'time' | 'day'
+  /** Clock time (HH:mm) up to a day, the calendar day (MM-DD) up to about two months, the month (YYYY-MM) beyond. */
+  label: 'time' | 'day' | 'month'
+}
+
+/** Beyond this a day label repeats the same few months and hides the year: the axis switches to months. */
+export const DAY_LABEL_MAX_SPAN_MS = 62 * DAY
+/** Month spacings that divide a year, so ticks always fall on the same months (Jan, Apr, Jul, Oct). */
+const MONTH_STEPS = [1, 2, 3, 6, 12]
+const AVERAGE_MONTH = 30.44 * DAY
+
+/** Ticks on the first of a month, every `maxTicks`-th month at most, aligned to the calendar year. */
+function monthTicks(from: number, to: number, maxTicks: number): number[] {
+  const span = to - from
+  const months =
+    MONTH_STEPS.find((m) => span / (m * AVERAGE_MONTH) <= maxTicks) ??
+    12 * Math.ceil(span / (12 * AVERAGE_MONTH) / maxTicks)
+  const date = new Date(from)
+  date.setDate(1)
+  date.setHours(0, 0, 0, 0)
+  date.setMonth(Math.floor(date.getMonth() / months) * months)
+  const ticks: number[] = []
+  for (; date.getTime() <= to; date.setMonth(date.getMonth() + months)) {
+    if (date.getTime() >= from) ticks.push(date.getTime())
+  }
+  return ticks
 }
 
 /** The first local time at or after `ts` that lies on `step` (local clock, so ticks fall on 12:00, not 12:00 UTC). */
@@ -126,6 +149,7 @@ function alignUp(ts: number, step: number): number {
 /** Ticks on round local times between `from` and `to`, at most about `maxTicks` of them. */
 export function timeAxis(from: number, to: number, maxTicks = 8): TimeAxis {
   const span = Math.max(0, to - from)
+  if (span > DAY_LABEL_MAX_SPAN_MS) return { ticks: monthTicks(from, to, maxTicks), label: 'month' }
   const step = TIME_STEPS.find((s) => span / s <= maxTicks) ?? DAY * Math.ceil(span / DAY / maxTicks)
   const ticks: number[] = []
   if (step >= DAY) {

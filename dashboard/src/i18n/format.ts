@@ -133,6 +133,12 @@ export function formatMonthDay(ts: number): string {
   return `${pad2(date.getMonth() + 1)}-${pad2(date.getDate())}`
 }
 
+/** "2026-05": the month on a year-long axis, with its year, since such an axis crosses New Year. */
+export function formatYearMonth(ts: number): string {
+  const date = new Date(ts)
+  return `${date.getFullYear()}-${pad2(date.getMonth() + 1)}`
+}
+
 /** A duration in its largest whole unit, for report intervals and chart resolutions: "5 秒", "15 min", "2 h". */
 export function formatDuration(ms: number, t: TFunction): string {
   const seconds = Math.round(ms / 1000)
