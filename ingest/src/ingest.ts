@@ -191,7 +191,7 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
   }
 
   function status(online: boolean): IngestStatus {
-    return { ...counters.status(online, now()), ...writer.status() }
+    return { ...counters.status(online, now()), ...writer.status(), latency: writer.latency() }
   }
 
   async function publishStatus(online: boolean): Promise<void> {

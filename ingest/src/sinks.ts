@@ -29,7 +29,14 @@ export function createSinks(config: IngestConfig, deps: SinkDeps, spool: Spool, 
   const { logger } = deps
   const common = { maxBatch: config.maxBatch, warnAt: config.maxBatch * QUEUE_WARN_BATCHES, logger, now }
   return {
-    readings: createTimeSeriesWriter({ timeseries: deps.timeseries, spool, maxBatch: config.maxBatch, logger, now }),
+    readings: createTimeSeriesWriter({
+      timeseries: deps.timeseries,
+      spool,
+      maxBatch: config.maxBatch,
+      logger,
+      now,
+      latencyWindowMs: config.statusIntervalMs,
+    }),
     states: createWriteQueue<DeviceStateUpdate>({
       ...common,
       name: 'states',

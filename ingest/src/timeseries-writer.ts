@@ -13,10 +13,11 @@
  * QoS 0 readings have no such second home: a batch the spool refuses loses them, and they are counted.
  */
 import { setImmediate as yieldToIo } from 'node:timers/promises'
-import type { IngestSpoolStatus, IngestTimeSeriesStatus, Reading } from '@fm/protocol'
+import type { IngestLatency, IngestSpoolStatus, IngestTimeSeriesStatus, Reading } from '@fm/protocol'
 import type { TimeSeriesStore } from '@fm/store'
 import type { Logger } from 'pino'
 import type { Completion } from './held-acks.ts'
+import { createLatencyWindow } from './latency.ts'
 import { createRecentReadings, type RecentReading } from './recent-readings.ts'
 import { type Spool, SpoolFullError } from './spool.ts'
 import { createDrainer } from './spool-drainer.ts'
@@ -41,6 +42,8 @@ export interface TimeSeriesWriter {
   /** False while a new reading could not be kept (the spool is full or failing): refuse it at the door. */
   accepting(): boolean
   status(): { timeseries: IngestTimeSeriesStatus; spool: IngestSpoolStatus }
+  /** Publish-to-stored latency of the readings made durable within the last `latencyWindowMs`. */
+  latency(): IngestLatency
   /** Drains what a previous run left in the spool. */
   start(): void
   /** Stops the drainer after the batch under way. Call `flush` first. */
@@ -53,6 +56,8 @@ export interface TimeSeriesWriterOptions {
   maxBatch: number
   logger: Logger
   now: () => number
+  /** Window of the latency figures, normally the status interval. */
+  latencyWindowMs?: number
 }
 
 interface Pending {
@@ -73,6 +78,7 @@ export function createTimeSeriesWriter(options: TimeSeriesWriterOptions): TimeSe
   const logger = options.logger.child({ part: 'timeseries' })
   const items: Pending[] = []
   const recent = createRecentReadings()
+  const latency = createLatencyWindow(options.latencyWindowMs ?? 2000)
   let duplicates = 0
   let delivering: Promise<void> | undefined
   let outage: { since: number; error: string; attempts: number } | undefined
@@ -150,7 +156,9 @@ export function createTimeSeriesWriter(options: TimeSeriesWriterOptions): TimeSe
   }
 
   function durable(batch: readonly Pending[]): void {
+    const at = now()
     for (const item of batch) {
+      latency.record(at - item.reading.ts, at)
       item.done?.()
       recent.durable(item.recent)
     }
@@ -263,6 +271,7 @@ export function createTimeSeriesWriter(options: TimeSeriesWriterOptions): TimeSe
     flush,
     accepting,
     status,
+    latency: () => latency.snapshot(now()),
     start() {
       const { points, batches } = spool.stats()
       if (batches > 0) logger.warn({ points, batches }, 'draining readings spooled by an earlier run')

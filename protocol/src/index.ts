@@ -42,6 +42,7 @@ export { DEVICE_KINDS, type DeviceKind, isDeviceKind } from './kinds.ts'
 export {
   type ClientToServerEvents,
   type DeviceDelta,
+  IngestLatency,
   IngestSpoolStatus,
   IngestStatus,
   IngestTimeSeriesStatus,

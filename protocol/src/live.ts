@@ -67,6 +67,15 @@ export const IngestSpoolStatus = Type.Object({
 })
 export type IngestSpoolStatus = Static<typeof IngestSpoolStatus>
 
+/** Time from a reading's `ts` to it being durably stored or spooled, over the last status interval. */
+export const IngestLatency = Type.Object({
+  samples: Type.Integer({ minimum: 0, description: 'readings measured' }),
+  p50Ms: Type.Number({ minimum: 0 }),
+  p99Ms: Type.Number({ minimum: 0 }),
+  maxMs: Type.Number({ minimum: 0 }),
+})
+export type IngestLatency = Static<typeof IngestLatency>
+
 /**
  * Ingest's own status, retained on `fm/services/ingest/status` and refreshed every `intervalMs`; its last will
  * is the same with `online: false`. Readers accept unknown keys so that a newer ingest can add counters, and
@@ -82,5 +91,6 @@ export const IngestStatus = Type.Object({
   ratePerSec: Type.Number({ minimum: 0, description: 'accepted messages per second over the last interval' }),
   timeseries: Type.Optional(IngestTimeSeriesStatus),
   spool: Type.Optional(IngestSpoolStatus),
+  latency: Type.Optional(IngestLatency),
 })
 export type IngestStatus = Static<typeof IngestStatus>
