@@ -83,6 +83,11 @@ export async function createBroker(config: BrokerConfig, deps: BrokerDeps): Prom
     ...access.hooks,
     connectTimeout: CONNECT_TIMEOUT_MS,
     heartbeatInterval: HEARTBEAT_INTERVAL_MS,
+    // mqemitter 7.1 (Aedes' message bus) queues publishes beyond `concurrency` and, when one completes, runs the next
+    // queued one in the same stack: a burst with a long queue recurses until the stack overflows and the broker dies
+    // (TOOLCHAIN §12; the fix, mqemitter PR #204, is not released). 0 turns the global queue off. In-flight work stays
+    // bounded per connection: Aedes parses a client's next packets only once the current batch has been handled.
+    concurrency: 0,
   })
   const devices = new DeviceConnections(aedes, access, logger)
   const intake = new Intake(aedes, remotes, logger)

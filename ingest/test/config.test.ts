@@ -22,7 +22,7 @@ describe('loadConfig', () => {
       mqttUsername: 'svc-ingest',
       mqttPassword: 's3cret',
       clientId: 'svc-ingest',
-      flushIntervalMs: 250,
+      flushIntervalMs: 25,
       maxBatch: 1000,
       statusIntervalMs: 2000,
       registryReloadMs: 30_000,
