@@ -40,10 +40,8 @@ export interface LiveOptions {
   store: Pick<Store, 'listDeviceViews' | 'getDevice'>
   logger: Logger
   flushIntervalMs?: number
-  /** A message from an unknown device reloads the registry, at most this often per device id; 5 s by default. */
+  /** An id that publishes and is not registered is looked up again at most this often; 5 s by default. */
   registryReloadMinIntervalMs?: number
-  /** ... and at most this often overall, whatever the ids; 1 s by default. */
-  registryReloadGlobalMinIntervalMs?: number
 }
 
 export interface Live {
@@ -63,8 +61,6 @@ const RECONNECT_PERIOD_MS = 2_000
 const CONNECT_TIMEOUT_MS = 10_000
 /** An id that is still unregistered after a reload is not looked up again for this long. */
 const REGISTRY_RELOAD_MIN_INTERVAL_MS = 5_000
-/** However many unknown ids publish, the registry is reloaded for them at most this often. */
-const REGISTRY_RELOAD_GLOBAL_MIN_INTERVAL_MS = 1_000
 /** Events kept between two flushes; beyond it the oldest are dropped, so a flood cannot exhaust memory. */
 const MAX_PENDING_EVENTS = 1_000
 
@@ -116,7 +112,6 @@ class MqttLive implements Live {
   /** Unregistered device id → when the registry was last reloaded for it. */
   readonly #misses = new Map<string, number>()
   /** When the registry was last reloaded for an unknown MQTT id, whichever. */
-  #lastMissReload = Number.NEGATIVE_INFINITY
   #ingest: IngestStatus | undefined
   #io: LiveServer | undefined
   #client: MqttClient | undefined
@@ -180,23 +175,21 @@ class MqttLive implements Live {
   }
 
   /**
-   * True when the publishing device is known. An unknown one reloads the registry at once, so that a device
-   * provisioned while the api runs shows from its first message (its retained status included). Reloads read every
-   * device, so they are rate-limited: an id still unknown after one is not looked up again for a while, and however
-   * many ids are unknown, there is at most one reload per REGISTRY_RELOAD_GLOBAL_MIN_INTERVAL_MS. An id turned away
-   * by the global limit is not marked as a miss, so its next message tries again.
+   * True when the publishing device is known. An unknown one is looked up at once, so that a device provisioned
+   * while the api runs shows from its first message (its retained status included); an id that is not registered
+   * is not looked up again for a while. Only authenticated devices reach us, each under its own id, so ids that do
+   * not exist are rare; HTTP lookups never come here.
    */
   #knowsPublisher(deviceId: string): boolean {
     if (this.#state.has(deviceId)) return true
     const now = Date.now()
     const perIdMs = this.#options.registryReloadMinIntervalMs ?? REGISTRY_RELOAD_MIN_INTERVAL_MS
-    const globalMs = this.#options.registryReloadGlobalMinIntervalMs ?? REGISTRY_RELOAD_GLOBAL_MIN_INTERVAL_MS
     const lastMiss = this.#misses.get(deviceId)
     if (lastMiss !== undefined && now - lastMiss < perIdMs) return false
-    if (now - this.#lastMissReload < globalMs) return false
-    this.#lastMissReload = now
     try {
-      this.#loadRegistry()
+      // One indexed read decides; the whole registry is reloaded only for a device that really was provisioned
+      // meanwhile, so its first message (often its only one for a minute) is not lost to a rate limit.
+      if (this.#options.store.getDevice(deviceId)) this.#loadRegistry()
     } catch (error) {
       this.#log.error({ err: error }, 'reloading the device registry failed')
     }

@@ -140,7 +140,6 @@ export interface Api {
 export interface ApiOptions {
   dashboardDir?: string
   registryReloadMinIntervalMs?: number
-  registryReloadGlobalMinIntervalMs?: number
   /** Hooks of the test broker, e.g. an `authorizeSubscribe` that refuses. */
   aedes?: AedesOptions
 }
@@ -165,9 +164,6 @@ export async function startApi(options: ApiOptions = {}): Promise<Api> {
     ...(options.registryReloadMinIntervalMs === undefined
       ? {}
       : { registryReloadMinIntervalMs: options.registryReloadMinIntervalMs }),
-    ...(options.registryReloadGlobalMinIntervalMs === undefined
-      ? {}
-      : { registryReloadGlobalMinIntervalMs: options.registryReloadGlobalMinIntervalMs }),
   })
   await live.start()
   defer(() => live.stop())
