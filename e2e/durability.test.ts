@@ -7,20 +7,19 @@
  *   the outage and the spool while it lasted.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import { once } from 'node:events'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { buildApp, createLive, loadConfig as loadApiConfig } from '@fm/api'
-import { createBroker, loadConfig as loadBrokerConfig } from '@fm/broker'
 import { deviceTopic, type Health, type SiteManifest } from '@fm/protocol'
 import { dataFiles, openInfluxTimeSeries, openStore, openTimeSeries, type Store } from '@fm/store'
 import { connectAsync, type MqttClient } from 'mqtt'
 import { pino } from 'pino'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { startVictoriaMetrics } from '../store/test/telemetry/victoria-metrics.ts'
+import { startServiceBroker } from './platform.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const SITE = 'durability'
@@ -66,20 +65,9 @@ async function startPlatform(devices: number): Promise<Platform> {
   cleanups.push(() => store.close())
   const site = manifest(devices)
   await store.provisionSite(site)
-  const ingestPassword = randomBytes(16).toString('hex')
-  const apiPassword = randomBytes(16).toString('hex')
-  const broker = await createBroker(
-    loadBrokerConfig({
-      FM_DATA_DIR: dataDir,
-      FM_BROKER_HOST: '127.0.0.1',
-      FM_BROKER_PORT: '0',
-      FM_BROKER_WS_PORT: '0',
-      FM_BROKER_SERVICE_CREDENTIALS: `ingest:${ingestPassword},api:${apiPassword}`,
-    }),
-    { store, logger },
-  )
+  const { broker, mqttUrl, passwords } = await startServiceBroker(store, logger)
   cleanups.push(() => broker.close())
-  const mqttUrl = `mqtt://127.0.0.1:${broker.tcpPort}`
+  const { ingest: ingestPassword, api: apiPassword } = passwords
   return { dataDir, store, mqttUrl, ingestPassword, apiPassword, deviceIds: site.devices.map((device) => device.id) }
 }
 
@@ -186,7 +174,7 @@ class Publisher {
 
 /** Timestamps of a device's level samples in the embedded time series, one per stored sample. */
 async function embeddedCount(dataDir: string, deviceId: string): Promise<number> {
-  const series = openTimeSeries({ file: dataFiles(dataDir).timeseries, maintenanceIntervalMs: 0 })
+  const series = openTimeSeries({ file: dataFiles(dataDir).timeseries, readOnly: true })
   try {
     const history = await series.history({
       deviceId,

@@ -49,7 +49,7 @@ describe('the demo compound, end to end', () => {
 
   it('writes the time series of every kind', async () => {
     const { openTimeSeries, dataFiles } = await import('@fm/store')
-    const series = openTimeSeries({ file: dataFiles(platform.dataDir).timeseries })
+    const series = openTimeSeries({ file: dataFiles(platform.dataDir).timeseries, readOnly: true })
     try {
       for (const [kind, deviceId] of oneDevicePerKind()) {
         await vi.waitFor(

@@ -11,8 +11,8 @@ import { createBroker, loadConfig as loadBrokerConfig } from '@fm/broker'
 import { createIngest, loadConfig as loadIngestConfig } from '@fm/ingest'
 import type { SiteManifest } from '@fm/protocol'
 import { DEMO_MANIFEST_PATH, loadManifest, startCompound } from '@fm/simulators'
-import { dataFiles, openStore, openTimeSeries } from '@fm/store'
-import { pino } from 'pino'
+import { dataFiles, openStore, openTimeSeries, type Store } from '@fm/store'
+import { type Logger, pino } from 'pino'
 
 export interface Platform {
   dataDir: string
@@ -37,6 +37,28 @@ export interface PlatformOptions {
   dashboardDir?: string
   /** More sites to provision besides the demo compound (benchmarks). */
   extraManifests?: SiteManifest[]
+}
+
+export interface ServiceBroker {
+  broker: Awaited<ReturnType<typeof createBroker>>
+  mqttUrl: string
+  /** Fresh MQTT passwords of the ingest and api services, known to this broker only. */
+  passwords: { ingest: string; api: string }
+}
+
+/** The real broker on a free loopback port, authenticating devices against `store` and the two services. */
+export async function startServiceBroker(store: Store, logger: Logger): Promise<ServiceBroker> {
+  const passwords = { ingest: randomBytes(16).toString('hex'), api: randomBytes(16).toString('hex') }
+  const broker = await createBroker(
+    loadBrokerConfig({
+      FM_BROKER_HOST: '127.0.0.1',
+      FM_BROKER_PORT: '0',
+      FM_BROKER_WS_PORT: '0',
+      FM_BROKER_SERVICE_CREDENTIALS: `ingest:${passwords.ingest},api:${passwords.api}`,
+    }),
+    { store, logger },
+  )
+  return { broker, mqttUrl: `mqtt://127.0.0.1:${broker.tcpPort}`, passwords }
 }
 
 /** Closes what has been opened so far, newest first, whether startup finished or failed half-way. */
@@ -76,33 +98,21 @@ async function start(options: PlatformOptions, teardown: Teardown): Promise<Plat
   const logger = pino({ level: process.env.FM_TEST_LOG_LEVEL ?? 'silent' })
   const files = dataFiles(dataDir)
   const manifest = await loadManifest(DEMO_MANIFEST_PATH)
-  const ingestPassword = randomBytes(16).toString('hex')
-  const apiPassword = randomBytes(16).toString('hex')
 
   const store = openStore({ file: files.operational })
   teardown.add(() => store.close())
   await store.provisionSite(manifest)
   for (const extra of options.extraManifests ?? []) await store.provisionSite(extra)
 
-  const broker = await createBroker(
-    loadBrokerConfig({
-      FM_DATA_DIR: dataDir,
-      FM_BROKER_HOST: '127.0.0.1',
-      FM_BROKER_PORT: '0',
-      FM_BROKER_WS_PORT: '0',
-      FM_BROKER_SERVICE_CREDENTIALS: `ingest:${ingestPassword},api:${apiPassword}`,
-    }),
-    { store, logger: logger.child({ service: 'broker' }) },
-  )
+  const { broker, mqttUrl, passwords } = await startServiceBroker(store, logger.child({ service: 'broker' }))
   teardown.add(() => broker.close())
-  const mqttUrl = `mqtt://127.0.0.1:${broker.tcpPort}`
 
   const ingestStore = openStore({ file: files.operational })
   teardown.add(() => ingestStore.close())
   const ingestSeries = openTimeSeries({ file: files.timeseries })
   teardown.add(() => ingestSeries.close())
   const ingest = createIngest(
-    loadIngestConfig({ FM_DATA_DIR: dataDir, FM_MQTT_URL: mqttUrl, FM_INGEST_MQTT_PASSWORD: ingestPassword }),
+    loadIngestConfig({ FM_DATA_DIR: dataDir, FM_MQTT_URL: mqttUrl, FM_INGEST_MQTT_PASSWORD: passwords.ingest }),
     { store: ingestStore, timeseries: ingestSeries, logger: logger.child({ service: 'ingest' }) },
   )
   teardown.add(() => ingest.stop())
@@ -110,12 +120,12 @@ async function start(options: PlatformOptions, teardown: Teardown): Promise<Plat
 
   const apiStore = openStore({ file: files.operational })
   teardown.add(() => apiStore.close())
-  const apiSeries = openTimeSeries({ file: files.timeseries })
+  const apiSeries = openTimeSeries({ file: files.timeseries, readOnly: true })
   teardown.add(() => apiSeries.close())
   const apiConfig = loadApiConfig({
     FM_DATA_DIR: dataDir,
     FM_MQTT_URL: mqttUrl,
-    FM_API_MQTT_PASSWORD: apiPassword,
+    FM_API_MQTT_PASSWORD: passwords.api,
     FM_API_HOST: '127.0.0.1',
     FM_API_PORT: '0',
     ...(options.dashboardDir ? { FM_API_DASHBOARD_DIR: options.dashboardDir } : {}),
@@ -123,7 +133,7 @@ async function start(options: PlatformOptions, teardown: Teardown): Promise<Plat
   const live = createLive({
     mqttUrl,
     username: apiConfig.mqttUsername,
-    password: apiPassword,
+    password: passwords.api,
     store: apiStore,
     logger: logger.child({ service: 'api-live' }),
   })

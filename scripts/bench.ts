@@ -8,15 +8,14 @@
  *   paced          2 000 readings/s, for the publish-to-stored latency that ingest reports
  */
 import { type ChildProcess, fork } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { createBroker, loadConfig as loadBrokerConfig } from '@fm/broker'
 import type { IngestStatus, SiteManifest } from '@fm/protocol'
 import { dataFiles, openStore } from '@fm/store'
 import mqtt from 'mqtt'
 import { pino } from 'pino'
+import { startServiceBroker } from '../e2e/platform.ts'
 
 const DEVICES = Number(process.env.FM_BENCH_DEVICES ?? 100)
 const DURATION_MS = Number(process.env.FM_BENCH_DURATION_MS ?? 10_000)
@@ -59,17 +58,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'fm-bench-'))
 const logger = pino({ level: 'warn' })
 const store = openStore({ file: dataFiles(dataDir).operational })
 await store.provisionSite(manifest)
-const passwords = { ingest: randomBytes(16).toString('hex'), api: randomBytes(16).toString('hex') }
-const broker = await createBroker(
-  loadBrokerConfig({
-    FM_BROKER_HOST: '127.0.0.1',
-    FM_BROKER_PORT: '0',
-    FM_BROKER_WS_PORT: '0',
-    FM_BROKER_SERVICE_CREDENTIALS: `ingest:${passwords.ingest},api:${passwords.api}`,
-  }),
-  { store, logger },
-)
-const mqttUrl = `mqtt://127.0.0.1:${broker.tcpPort}`
+const { broker, mqttUrl, passwords } = await startServiceBroker(store, logger)
 const watcher = await mqtt.connectAsync(mqttUrl, {
   username: 'svc-api',
   password: passwords.api,

@@ -33,7 +33,7 @@ function configOrExit() {
 type Influx = ReturnType<typeof loadInfluxConfig>
 
 function openSeries(dataDir: string, influx: Influx, logger: Logger): Promise<TimeSeriesStore> | TimeSeriesStore {
-  if (!influx) return openTimeSeries({ file: dataFiles(dataDir).timeseries })
+  if (!influx) return openTimeSeries({ file: dataFiles(dataDir).timeseries, readOnly: true })
   return openInfluxTimeSeries({ ...influx, logger: logger.child({ part: 'influxdb' }) })
 }
 

@@ -64,22 +64,15 @@ export function toDeviceRecord(row: DeviceRow): DeviceRecord {
 }
 
 function toDeviceView(row: DeviceViewRow): DeviceView {
-  const view: DeviceView = {
-    id: row.id,
-    siteId: row.site_id,
-    kind: row.kind,
-    name: row.name,
-    attributes: JSON.parse(row.attributes) as Record<string, Scalar>,
-    reportIntervalSec: row.report_interval_sec,
+  // the registry facts as the broker and ingest see them, less the revocation, which is no business of a viewer
+  const { revokedAt: _revokedAt, ...facts } = toDeviceRecord(row)
+  return {
+    ...facts,
     online: row.online === 1,
     lastSeen: row.last_seen,
     values: row.field_values === null ? {} : (JSON.parse(row.field_values) as Record<string, Scalar>),
     valuesTs: row.values_ts,
   }
-  if (row.name_en !== null) view.nameEn = row.name_en
-  if (row.building_id !== null) view.buildingId = row.building_id
-  if (row.room_id !== null) view.roomId = row.room_id
-  return view
 }
 
 export function createDeviceQueries(db: SqliteDatabase): Pick<Store, 'getDevice' | 'listDevices' | 'listDeviceViews'> {

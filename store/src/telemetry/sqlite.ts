@@ -31,6 +31,11 @@ export interface SqliteTimeSeriesOptions {
   maintenanceIntervalMs?: number
   /** Clock for retention and compaction, epoch ms; tests and replays of old data may set it. */
   now?: () => number
+  /**
+   * A reader (the api) only queries the file another process writes: it runs no compaction, retention or WAL
+   * checkpoints, which are the writer's work, and refuses to write.
+   */
+  readOnly?: boolean
 }
 
 export interface SqliteTimeSeriesStore extends TimeSeriesStore {
@@ -55,18 +60,17 @@ export function openTimeSeries(options: SqliteTimeSeriesOptions): SqliteTimeSeri
       throw error
     }
   })()
-  const checkpointer = startCheckpointer(db, options.file)
-  const maintenance = startMaintenance(db, {
-    retention,
-    now,
-    intervalMs: options.maintenanceIntervalMs ?? MAINTENANCE_INTERVAL_MS,
-  })
+  const checkpointer = options.readOnly ? undefined : startCheckpointer(db, options.file)
+  const maintenance = options.readOnly
+    ? undefined
+    : startMaintenance(db, { retention, now, intervalMs: options.maintenanceIntervalMs ?? MAINTENANCE_INTERVAL_MS })
   let closing: Promise<void> | undefined
 
   return {
     name: 'sqlite',
     async write(readings) {
       if (closing) throw new Error('the time-series store is closed')
+      if (options.readOnly) throw new Error('this time-series store was opened read-only')
       if (readings.length > 0) write(readings)
     },
     async history(query) {
@@ -80,23 +84,23 @@ export function openTimeSeries(options: SqliteTimeSeriesOptions): SqliteTimeSeri
       if (closing || !db.open) {
         return { status: 'down', detail: 'the time-series file is closed', writeLagMs: 0, pendingPoints: 0 }
       }
-      const failure = maintenance.lastError()
+      const failure = maintenance?.lastError()
       if (failure !== undefined) {
         const detail = `maintenance failed: ${failure instanceof Error ? failure.message : String(failure)}`
         return { status: 'degraded', detail, writeLagMs: 0, pendingPoints: 0 }
       }
-      const checkpoints = checkpointer.lastError()
+      const checkpoints = checkpointer?.lastError()
       if (checkpoints !== undefined) return { status: 'degraded', detail: checkpoints, writeLagMs: 0, pendingPoints: 0 }
       return { status: 'ok', writeLagMs: 0, pendingPoints: 0 }
     },
     maintain() {
       if (closing) return Promise.reject(new Error('the time-series store is closed'))
-      return maintenance.run()
+      return maintenance?.run() ?? Promise.resolve()
     },
     close() {
       closing ??= (async () => {
-        await maintenance.stop()
-        await checkpointer.stop()
+        await maintenance?.stop()
+        await checkpointer?.stop()
         if (db.open) db.close()
       })()
       return closing

@@ -220,3 +220,20 @@ describe('a file written before roll-ups existed (schema version 1)', () => {
     expect(scalar('PRAGMA user_version')).toBe(2)
   })
 })
+
+describe('a reader of the file another process writes', () => {
+  test('reads what the writer stored, refuses to write, and leaves compaction to the writer', async () => {
+    const { store: writer, file } = open()
+    await writer.write([pump(T0, { outlet_pressure_mpa: 0.45 }), pump(T0 + MINUTE, { outlet_pressure_mpa: 0.47 })])
+    const { store: reader } = open({ file, readOnly: true })
+
+    const history = await reader.history({ ...PUMP_1, from: T0, to: T0 + HOUR, fields: ['outlet_pressure_mpa'] })
+    expect(history.series[0]?.points.reduce((sum, point) => sum + point.count, 0)).toBe(2)
+    await expect(reader.write([pump(T0 + 2 * MINUTE, { outlet_pressure_mpa: 0.5 })])).rejects.toThrow('read-only')
+    const recentBefore = inspect(file).scalar('SELECT count(*) FROM samples_recent')
+    expect(recentBefore).toBeGreaterThan(0)
+    await reader.maintain()
+    expect(inspect(file).scalar('SELECT count(*) FROM samples_recent')).toBe(recentBefore)
+    expect(reader.health()).toEqual({ status: 'ok', writeLagMs: 0, pendingPoints: 0 })
+  })
+})
