@@ -20,6 +20,8 @@ import { startServiceBroker } from '../e2e/platform.ts'
 const DEVICES = Number(process.env.FM_BENCH_DEVICES ?? 100)
 const DURATION_MS = Number(process.env.FM_BENCH_DURATION_MS ?? 10_000)
 const PACED_RATE = Number(process.env.FM_BENCH_PACED_RATE ?? 2000)
+/** A directory: ingest then writes a V8 CPU profile there (open it in Chrome DevTools or speedscope). */
+const PROFILE_DIR = process.env.FM_BENCH_PROFILE_DIR
 const SITE = 'bench'
 const root = resolve(import.meta.dirname, '..')
 
@@ -93,7 +95,7 @@ try {
   await watcher.unsubscribeAsync(`fm/v1/${SITE}/+/+/telemetry`)
 
   ingest = fork(join(root, 'ingest', 'src', 'main.ts'), [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [])],
     env: {
       ...process.env,
       FM_DATA_DIR: dataDir,

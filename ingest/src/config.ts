@@ -107,7 +107,7 @@ export function loadConfig(env: Env): IngestConfig {
     mqttUsername: text(env, 'FM_INGEST_MQTT_USERNAME', 'svc-ingest', problems),
     mqttPassword: env.FM_INGEST_MQTT_PASSWORD ?? '',
     clientId: text(env, 'FM_INGEST_CLIENT_ID', 'svc-ingest', problems),
-    flushIntervalMs: integer(env, 'FM_INGEST_FLUSH_INTERVAL_MS', 25, 10, 60_000, problems),
+    flushIntervalMs: integer(env, 'FM_INGEST_FLUSH_INTERVAL_MS', 10, 5, 60_000, problems),
     maxBatch: integer(env, 'FM_INGEST_MAX_BATCH', 1000, 1, 100_000, problems),
     statusIntervalMs: integer(env, 'FM_INGEST_STATUS_INTERVAL_MS', 2000, 100, 3_600_000, problems),
     registryReloadMs: integer(env, 'FM_INGEST_REGISTRY_RELOAD_MS', 30_000, 100, 3_600_000, problems),

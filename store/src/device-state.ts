@@ -80,7 +80,14 @@ export function createDeviceStates(db: SqliteDatabase): Pick<Store, 'updateDevic
     }
   }
   const applyAll = db.transaction((updates: readonly DeviceStateUpdate[]) => {
-    for (const update of updates) apply(update)
+    // Every message marks its device seen, and last seen only ever moves to the latest time: one update per device
+    // and batch says the same as all of them, for a fraction of the writes.
+    const seen = new Map<string, number>()
+    for (const update of updates) {
+      if (update.type !== 'seen') apply(update)
+      else if (update.ts > (seen.get(update.deviceId) ?? Number.NEGATIVE_INFINITY)) seen.set(update.deviceId, update.ts)
+    }
+    for (const [deviceId, ts] of seen) statements.seen.run({ deviceId, ts })
   })
   return {
     updateDeviceStates(updates) {
