@@ -19,7 +19,7 @@ import { connectAsync, type MqttClient } from 'mqtt'
 import { pino } from 'pino'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { startVictoriaMetrics } from '../store/test/telemetry/victoria-metrics.ts'
-import { startServiceBroker } from './platform.ts'
+import { LOAD_GENERATOR_ENV, startServiceBroker } from './platform.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const SITE = 'durability'
@@ -65,7 +65,7 @@ async function startPlatform(devices: number): Promise<Platform> {
   cleanups.push(() => store.close())
   const site = manifest(devices)
   await store.provisionSite(site)
-  const { broker, mqttUrl, passwords } = await startServiceBroker(store, logger)
+  const { broker, mqttUrl, passwords } = await startServiceBroker(store, logger, LOAD_GENERATOR_ENV)
   cleanups.push(() => broker.close())
   const { ingest: ingestPassword, api: apiPassword } = passwords
   return { dataDir, store, mqttUrl, ingestPassword, apiPassword, deviceIds: site.devices.map((device) => device.id) }

@@ -46,8 +46,21 @@ export interface ServiceBroker {
   passwords: { ingest: string; api: string }
 }
 
-/** The real broker on a free loopback port, authenticating devices against `store` and the two services. */
-export async function startServiceBroker(store: Store, logger: Logger): Promise<ServiceBroker> {
+/**
+ * For load generators: each of their connections stands in for many devices and publishes far beyond what one
+ * device may (broker/src/rate-limit.ts); the limits themselves are tested in broker/test/protection.test.ts.
+ */
+export const LOAD_GENERATOR_ENV = { FM_BROKER_RATE_LIMITS: 'default=1000000/1000000' } as const
+
+/**
+ * The real broker on a free loopback port, authenticating devices against `store` and the two services; `env` adds
+ * or overrides FM_BROKER_* settings.
+ */
+export async function startServiceBroker(
+  store: Store,
+  logger: Logger,
+  env: Record<string, string> = {},
+): Promise<ServiceBroker> {
   const passwords = { ingest: randomBytes(16).toString('hex'), api: randomBytes(16).toString('hex') }
   const broker = await createBroker(
     loadBrokerConfig({
@@ -55,6 +68,7 @@ export async function startServiceBroker(store: Store, logger: Logger): Promise<
       FM_BROKER_PORT: '0',
       FM_BROKER_WS_PORT: '0',
       FM_BROKER_SERVICE_CREDENTIALS: `ingest:${passwords.ingest},api:${passwords.api}`,
+      ...env,
     }),
     { store, logger },
   )

@@ -15,7 +15,8 @@ import type { IngestStatus, SiteManifest } from '@fm/protocol'
 import { dataFiles, openStore } from '@fm/store'
 import mqtt from 'mqtt'
 import { pino } from 'pino'
-import { startServiceBroker } from '../e2e/platform.ts'
+import { runLoad } from '../e2e/load.ts'
+import { LOAD_GENERATOR_ENV, startServiceBroker } from '../e2e/platform.ts'
 
 const DEVICES = Number(process.env.FM_BENCH_DEVICES ?? 100)
 const DURATION_MS = Number(process.env.FM_BENCH_DURATION_MS ?? 10_000)
@@ -41,26 +42,15 @@ function rssMiB(pid: number | undefined): number {
   return line ? Math.round(Number(line[1]) / 1024) : 0
 }
 
-function runLoad(mqttUrl: string, rate: number): Promise<{ published: number; elapsedMs: number }> {
-  return new Promise((resolvePromise, reject) => {
-    const args = [mqttUrl, SITE, String(DEVICES), String(DURATION_MS), String(rate)]
-    const child = fork(join(root, 'scripts', 'bench-load.ts'), args, { execArgv: ['--import', 'tsx'] })
-    let startedAt = 0
-    child.on('message', (message: { type: string; published?: number }) => {
-      if (message.type === 'ready') startedAt = Date.now()
-      if (message.type === 'done')
-        resolvePromise({ published: message.published ?? 0, elapsedMs: Date.now() - startedAt })
-    })
-    child.once('error', reject)
-    child.once('exit', (code) => code !== 0 && reject(new Error(`load generator exited with ${code}`)))
-  })
+function publishLoad(mqttUrl: string, rate: number): Promise<{ published: number; elapsedMs: number }> {
+  return runLoad({ url: mqttUrl, site: SITE, devices: DEVICES, durationMs: DURATION_MS, rate })
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'fm-bench-'))
 const logger = pino({ level: 'warn' })
 const store = openStore({ file: dataFiles(dataDir).operational })
 await store.provisionSite(manifest)
-const { broker, mqttUrl, passwords } = await startServiceBroker(store, logger)
+const { broker, mqttUrl, passwords } = await startServiceBroker(store, logger, LOAD_GENERATOR_ENV)
 const watcher = await mqtt.connectAsync(mqttUrl, {
   username: 'svc-api',
   password: passwords.api,
@@ -83,7 +73,7 @@ try {
     }
   })
   await watcher.subscribeAsync([`fm/v1/${SITE}/+/+/telemetry`, 'fm/services/ingest/status'], { qos: 1 })
-  const alone = await runLoad(mqttUrl, 0)
+  const alone = await publishLoad(mqttUrl, 0)
   const aloneRate = Math.round((alone.published * 1000) / alone.elapsedMs)
   rows.push({
     run: 'broker alone',
@@ -117,7 +107,7 @@ try {
     const sampler = setInterval(() => {
       peakRss = Math.max(peakRss, rssMiB(ingest?.pid))
     }, 250)
-    const load = await runLoad(mqttUrl, rate)
+    const load = await publishLoad(mqttUrl, rate)
     // Ingest has everything once its count stops moving.
     let accepted = status?.accepted ?? 0
     for (;;) {

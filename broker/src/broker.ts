@@ -5,6 +5,7 @@
 import type { EventEmitter } from 'node:events'
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
+import type { BrokerDropReason, BrokerStatus } from '@fm/protocol'
 import type { Store } from '@fm/store'
 import { Aedes, type Client } from 'aedes'
 import type { Logger } from 'pino'
@@ -12,6 +13,8 @@ import type { BrokerConfig } from './config.ts'
 import { AccessControl } from './hooks.ts'
 import { type Listeners, openListeners } from './listeners.ts'
 import { limitPacketSize, MAX_PACKET_BYTES } from './packet-size.ts'
+import { guardWrites } from './socket-writes.ts'
+import { publishStatus, type StatusPublisher } from './status.ts'
 
 /** A client that opens a socket must send CONNECT this soon, or lose the socket (aedes' default is 30 s). */
 const CONNECT_TIMEOUT_MS = 10_000
@@ -21,9 +24,20 @@ const CONNECT_TIMEOUT_MS = 10_000
  */
 const HEARTBEAT_INTERVAL_MS = 60_000
 
-// Issue 7 (scale and reliability) adds per-client publish rate limits, bounded in-flight work and queue limits
-// (aedes `concurrency`, `queueLimit`, `drainTimeout`) tuned by an overload test, a CONNECT rate limit per remote
-// address (each device login costs a scrypt round on libuv's thread pool), and rate-limited refusal logs.
+/**
+ * Longest keepalive a client may ask for, seconds. A dead device is noticed after 1.5 × its keepalive, so an unlimited
+ * one could stay "online" for hours; 0 (no keepalive at all) is refused for the same reason.
+ */
+const KEEPALIVE_LIMIT_S = 900
+/** Packets a client may send before its CONNECT is answered (aedes' default, stated because it bounds memory). */
+const QUEUE_LIMIT = 42
+/**
+ * How long Aedes waits for a subscriber that may hold publishers (ingest) to drain before it drops it; the others
+ * never make anyone wait (socket-writes.ts).
+ */
+const DRAIN_TIMEOUT_MS = 10_000
+/** Repeated warnings of one kind (connections dropped at the limit) are summarised this often. */
+const WARN_EVERY_MS = 10_000
 
 export interface BrokerStats {
   /** Connected MQTT clients of every kind. */
@@ -37,6 +51,8 @@ export interface BrokerStats {
   subscribeDenials: number
   /** Connections closed for announcing a packet over MAX_PACKET_BYTES. */
   oversizedPackets: number
+  /** The status the broker publishes on `fm/services/broker/status`, as of now. */
+  status: BrokerStatus
 }
 
 export interface RunningBroker {
@@ -62,8 +78,15 @@ function closeAedes(aedes: Aedes): Promise<void> {
 }
 
 /** Reverse order of startup: stop accepting, let every client go (their wills fire), then the listeners. */
-async function closeInOrder(listeners: Listeners, aedes: Aedes, intake: Intake, logger: Logger): Promise<void> {
+async function closeInOrder(
+  listeners: Listeners,
+  aedes: Aedes,
+  intake: Intake,
+  status: StatusPublisher,
+  logger: Logger,
+): Promise<void> {
   const listenersClosed = listeners.close()
+  await status.stop()
   await closeAedes(aedes)
   intake.destroyAll()
   await listenersClosed
@@ -78,11 +101,16 @@ export async function createBroker(config: BrokerConfig, deps: BrokerDeps): Prom
     store: deps.store,
     logger,
     remoteAddress: (client) => remotes.get(client),
+    rateLimits: config.rateLimits,
+    logins: config.logins,
   })
   const aedes = await Aedes.createBroker({
     ...access.hooks,
     connectTimeout: CONNECT_TIMEOUT_MS,
     heartbeatInterval: HEARTBEAT_INTERVAL_MS,
+    keepaliveLimit: KEEPALIVE_LIMIT_S,
+    queueLimit: QUEUE_LIMIT,
+    drainTimeout: DRAIN_TIMEOUT_MS,
     // mqemitter 7.1 (Aedes' message bus) queues publishes beyond `concurrency` and, when one completes, runs the next
     // queued one in the same stack: a burst with a long queue recurses until the stack overflows and the broker dies
     // (TOOLCHAIN §12; the fix, mqemitter PR #204, is not released). 0 turns the global queue off. In-flight work stays
@@ -90,42 +118,85 @@ export async function createBroker(config: BrokerConfig, deps: BrokerDeps): Prom
     concurrency: 0,
   })
   const devices = new DeviceConnections(aedes, access, logger)
-  const intake = new Intake(aedes, remotes, logger)
-  const listeners = await openListeners(config, intake.accept).catch(async (error: unknown) => {
+  const intake = new Intake(aedes, remotes, access, config.slowConsumerLimitBytes, logger)
+  const listeners = await openListeners(config, intake.accept, intake.dropped).catch(async (error: unknown) => {
     await closeAedes(aedes)
     throw error
   })
   logger.info({ host: config.host, tcpPort: listeners.tcpPort, wsPort: listeners.wsPort }, 'broker listening')
+
+  const dropped = (): Record<BrokerDropReason, number> => ({
+    'auth-failed': access.counters.authFailures,
+    'admission-full': access.counters.admissionRefusals,
+    'connection-limit': intake.connectionLimitDrops,
+    'publish-denied': access.counters.publishDenials,
+    'oversized-packet': intake.oversizedPackets,
+    'rate-limit': access.counters.rateLimitDisconnects,
+    'slow-consumer': intake.slowConsumers,
+  })
+  const status = publishStatus(
+    aedes,
+    () => ({
+      connections: {
+        clients: aedes.connectedClients,
+        devices: devices.count,
+        max: config.maxConnections,
+        authPending: access.pendingLogins,
+      },
+      messages: { inTotal: access.counters.messagesIn, outTotal: access.counters.messagesOut },
+      throttled: { clients: access.throttledClients, total: access.counters.throttledPublishes },
+      dropped: dropped(),
+      queues: { ...intake.outgoing(), slowConsumerLimitBytes: config.slowConsumerLimitBytes },
+    }),
+    { intervalMs: config.statusIntervalMs, logger },
+  )
 
   let closing: Promise<void> | undefined
   return {
     tcpPort: listeners.tcpPort,
     wsPort: listeners.wsPort,
     close: () => {
-      closing ??= closeInOrder(listeners, aedes, intake, logger)
+      closing ??= closeInOrder(listeners, aedes, intake, status, logger)
       return closing
     },
     disconnectDevice: (deviceId) => devices.disconnect(deviceId),
     stats: () => ({
       connectedClients: aedes.connectedClients,
       devicesConnected: devices.count,
-      ...access.counters,
+      authFailures: access.counters.authFailures,
+      publishDenials: access.counters.publishDenials,
+      subscribeDenials: access.counters.subscribeDenials,
       oversizedPackets: intake.oversizedPackets,
+      status: status.current(),
     }),
   }
 }
 
-/** Every open connection, from accept to close, with the size guard on its byte stream. */
+/** Every open connection, from accept to close, with the size guard on its byte stream and the slow-consumer guard. */
 class Intake {
   oversizedPackets = 0
+  slowConsumers = 0
+  connectionLimitDrops = 0
   readonly #aedes: Aedes
   readonly #remotes: WeakMap<Client, string | undefined>
+  readonly #access: AccessControl
+  readonly #slowConsumerLimitBytes: number
   readonly #logger: Logger
   readonly #connections = new Set<Duplex>()
+  #dropWarnedAt = Number.NEGATIVE_INFINITY
+  #dropsSinceWarning = 0
 
-  constructor(aedes: Aedes, remotes: WeakMap<Client, string | undefined>, logger: Logger) {
+  constructor(
+    aedes: Aedes,
+    remotes: WeakMap<Client, string | undefined>,
+    access: AccessControl,
+    slowConsumerLimitBytes: number,
+    logger: Logger,
+  ) {
     this.#aedes = aedes
     this.#remotes = remotes
+    this.#access = access
+    this.#slowConsumerLimitBytes = slowConsumerLimitBytes
     this.#logger = logger
   }
 
@@ -140,6 +211,41 @@ class Intake {
       const clientId = client.id ?? undefined
       this.#logger.warn({ clientId, remote, announcedBytes, limit: MAX_PACKET_BYTES }, 'packet too large, closing')
     })
+    guardWrites(conn, {
+      limitBytes: this.#slowConsumerLimitBytes,
+      mayBlock: () => {
+        const principal = this.#access.principalOf(client)
+        return principal?.type === 'service' && principal.role === 'ingest'
+      },
+      onSlow: (pendingBytes) => {
+        this.slowConsumers++
+        const clientId = client.id ?? undefined
+        const limit = this.#slowConsumerLimitBytes
+        this.#logger.warn({ clientId, remote, pendingBytes, limit }, 'subscriber not reading, closing')
+      },
+    })
+  }
+
+  /** A listener at its connection limit closed a socket on arrival. Logged at most every WARN_EVERY_MS. */
+  dropped = (remote: string | undefined): void => {
+    this.connectionLimitDrops++
+    this.#dropsSinceWarning++
+    const now = Date.now()
+    if (now - this.#dropWarnedAt < WARN_EVERY_MS) return
+    this.#logger.warn({ remote, dropped: this.#dropsSinceWarning }, 'connection limit reached: connections dropped')
+    this.#dropWarnedAt = now
+    this.#dropsSinceWarning = 0
+  }
+
+  /** Bytes written and not yet sent, over all connections and for the worst one. */
+  outgoing(): { outgoingBytes: number; largestOutgoingBytes: number } {
+    let outgoingBytes = 0
+    let largestOutgoingBytes = 0
+    for (const conn of this.#connections) {
+      outgoingBytes += conn.writableLength
+      largestOutgoingBytes = Math.max(largestOutgoingBytes, conn.writableLength)
+    }
+    return { outgoingBytes, largestOutgoingBytes }
   }
 
   /** Closes what aedes does not know: sockets that never completed a CONNECT. */

@@ -2,7 +2,10 @@
  * Broker configuration from `FM_BROKER_*` variables. `loadConfig` checks every variable, reports every problem at
  * once, and returns a frozen object; nothing else in the broker reads the environment (STYLE 2.6).
  */
+import { DEVICE_KINDS, type DeviceKind, isDeviceKind } from '@fm/protocol'
 import { isServiceRole, SERVICE_ROLE_NAMES, type ServiceRole } from './access.ts'
+import type { LoginAdmission } from './hooks.ts'
+import { DEFAULT_RATE_LIMITS, type RateLimit, type RateLimits } from './rate-limit.ts'
 
 /** Shortest service password accepted: the same floor as a device password set in a manifest. */
 export const MIN_SERVICE_PASSWORD_LENGTH = 12
@@ -25,6 +28,16 @@ export interface BrokerConfig {
   readonly services: readonly ServiceCredential[]
   /** Site manifest to provision on start, if any. */
   readonly provisionFile?: string
+  /** Publish rate limits per device kind (`FM_BROKER_RATE_LIMITS`). */
+  readonly rateLimits: RateLimits
+  /** Open sockets beyond which new ones are closed at once (`FM_BROKER_MAX_CONNECTIONS`), per listener. */
+  readonly maxConnections: number
+  /** Device logins checked at once and waiting (`FM_BROKER_LOGIN_CONCURRENCY`, `FM_BROKER_MAX_PENDING_LOGINS`). */
+  readonly logins: LoginAdmission
+  /** Unsent bytes a subscriber may let pile up before it is disconnected (`FM_BROKER_SLOW_CONSUMER_KB`). */
+  readonly slowConsumerLimitBytes: number
+  /** Period of the retained status on `fm/services/broker/status` (`FM_BROKER_STATUS_INTERVAL_MS`). */
+  readonly statusIntervalMs: number
 }
 
 export class BrokerConfigError extends Error {
@@ -76,12 +89,62 @@ function readServices(raw: string | undefined, problems: string[]): ServiceCrede
   return services
 }
 
+function readInteger(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  [min, max]: readonly [number, number],
+  problems: string[],
+): number {
+  const raw = env[name]?.trim()
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  if (!/^\d+$/.test(raw) || value < min || value > max) {
+    problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`)
+    return fallback
+  }
+  return value
+}
+
+const RATE_LIMIT_ENTRY = /^(\d+(?:\.\d+)?)\/(\d+)$/
+
+/**
+ * Parses `kind=rate/burst,...`, e.g. `default=10/100,gate=20/200`: publishes per second and burst per device kind;
+ * kinds not listed keep their default (DEFAULT_RATE_LIMITS).
+ */
+function readRateLimits(raw: string | undefined, problems: string[]): RateLimits {
+  const name = 'FM_BROKER_RATE_LIMITS'
+  const limits: Partial<Record<DeviceKind | 'default', RateLimit>> = { ...DEFAULT_RATE_LIMITS }
+  for (const entry of (raw ?? '').split(',')) {
+    if (entry.trim() === '') continue
+    const [kind = '', value = ''] = entry.split('=').map((part) => part.trim())
+    const match = RATE_LIMIT_ENTRY.exec(value)
+    if (kind !== 'default' && !isDeviceKind(kind)) {
+      problems.push(`${name}: unknown device kind "${kind}" (default or one of ${DEVICE_KINDS.join(', ')})`)
+    } else if (!match || Number(match[1]) <= 0 || Number(match[2]) < 1) {
+      problems.push(`${name}: "${entry.trim()}" must be <kind>=<publishes per second>/<burst>, both above 0`)
+    } else {
+      limits[kind] = Object.freeze({ ratePerSec: Number(match[1]), burst: Number(match[2]) })
+    }
+  }
+  const { default: fallback = DEFAULT_RATE_LIMITS.default, ...kinds } = limits
+  return Object.freeze({ ...kinds, default: fallback })
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv): BrokerConfig {
   const problems: string[] = []
   const port = readPort(env, 'FM_BROKER_PORT', 1883, problems)
   const wsPort = readPort(env, 'FM_BROKER_WS_PORT', 8083, problems)
   if (port === wsPort && port !== 0) problems.push(`FM_BROKER_PORT and FM_BROKER_WS_PORT are both ${port}`)
   const services = readServices(env.FM_BROKER_SERVICE_CREDENTIALS, problems)
+  const rateLimits = readRateLimits(env.FM_BROKER_RATE_LIMITS, problems)
+  const maxConnections = readInteger(env, 'FM_BROKER_MAX_CONNECTIONS', 20_000, [1, 1_000_000], problems)
+  const logins = Object.freeze({
+    concurrency: readInteger(env, 'FM_BROKER_LOGIN_CONCURRENCY', 4, [1, 64], problems),
+    maxWaiting: readInteger(env, 'FM_BROKER_MAX_PENDING_LOGINS', 5_000, [0, 1_000_000], problems),
+  })
+  const slowConsumerKb = readInteger(env, 'FM_BROKER_SLOW_CONSUMER_KB', 8192, [64, 1_048_576], problems)
+  const statusIntervalMs = readInteger(env, 'FM_BROKER_STATUS_INTERVAL_MS', 5_000, [100, 3_600_000], problems)
   if (problems.length > 0) throw new BrokerConfigError(problems)
   const provisionFile = readText(env, 'FM_BROKER_PROVISION_FILE')
   return Object.freeze({
@@ -90,6 +153,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): BrokerConfig {
     port,
     wsPort,
     services: Object.freeze(services),
+    rateLimits,
+    maxConnections,
+    logins,
+    slowConsumerLimitBytes: slowConsumerKb * 1024,
+    statusIntervalMs,
     ...(provisionFile === undefined ? {} : { provisionFile }),
   })
 }

@@ -6,6 +6,7 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import { isValidId } from '@fm/protocol'
 import type { Store } from '@fm/store'
 import type { AedesOptions, Client, PublishPacket, Subscription } from 'aedes'
+import pLimit, { type LimitFunction } from 'p-limit'
 import type { Logger } from 'pino'
 import {
   checkClientId,
@@ -22,6 +23,7 @@ import {
   serviceUsername,
 } from './access.ts'
 import type { ServiceCredential } from './config.ts'
+import { type RateLimits, TokenBucket } from './rate-limit.ts'
 
 /** CONNACK return codes of MQTT 3.1.1 §3.2.2.3 (aedes declares them as an ambient const enum we cannot import). */
 type RefusalCode = 2 | 3 | 4 | 5
@@ -32,6 +34,27 @@ export interface AccessCounters {
   authFailures: number
   publishDenials: number
   subscribeDenials: number
+  /** CONNECTs refused because too many logins were already waiting for their password check. */
+  admissionRefusals: number
+  /** Devices disconnected for publishing beyond their rate limit after being throttled. */
+  rateLimitDisconnects: number
+  /** PUBLISH packets held back by a rate limit. */
+  throttledPublishes: number
+  /** PUBLISH packets accepted from clients. */
+  messagesIn: number
+  /** PUBLISH packets forwarded to subscribers. */
+  messagesOut: number
+}
+
+/**
+ * How device logins are admitted. A device password check is one scrypt round on libuv's thread pool (tens of ms),
+ * so after a power cut a compound's devices queue up at once; they are checked `concurrency` at a time in arrival
+ * order, a device that hung up while waiting is skipped, and beyond `maxWaiting` a CONNECT is answered "server
+ * unavailable" at once, so that the device retries later instead of holding a socket in a queue it cannot leave.
+ */
+export interface LoginAdmission {
+  readonly concurrency: number
+  readonly maxWaiting: number
 }
 
 export interface AccessControlDeps {
@@ -40,10 +63,14 @@ export interface AccessControlDeps {
   logger: Logger
   /** Where a client connects from, for the log. */
   remoteAddress: (client: Client) => string | undefined
+  rateLimits: RateLimits
+  logins: LoginAdmission
+  /** Epoch ms; injectable for tests. */
+  now?: () => number
 }
 
 export type AccessHooks = Required<
-  Pick<AedesOptions, 'preConnect' | 'authenticate' | 'authorizePublish' | 'authorizeSubscribe'>
+  Pick<AedesOptions, 'preConnect' | 'authenticate' | 'authorizePublish' | 'authorizeSubscribe' | 'authorizeForward'>
 >
 
 /** Hashes before comparing, so that neither the content nor the length of a service password leaks by timing. */
@@ -64,7 +91,16 @@ const refusal = (returnCode: RefusalCode, reason: string): Identity => ({ ok: fa
 const NO_PRINCIPAL: Decision = { ok: false, reason: 'no authenticated principal' }
 
 export class AccessControl {
-  readonly counters: AccessCounters = { authFailures: 0, publishDenials: 0, subscribeDenials: 0 }
+  readonly counters: AccessCounters = {
+    authFailures: 0,
+    publishDenials: 0,
+    subscribeDenials: 0,
+    admissionRefusals: 0,
+    rateLimitDisconnects: 0,
+    throttledPublishes: 0,
+    messagesIn: 0,
+    messagesOut: 0,
+  }
   readonly hooks: AccessHooks
   readonly #store: Store
   readonly #logger: Logger
@@ -73,18 +109,42 @@ export class AccessControl {
   readonly #principals = new WeakMap<Client, Principal>()
   /** The will of a CONNECT, from preConnect (which sees the packet) until authenticate (which knows who it is). */
   readonly #wills = new WeakMap<Client, Will>()
+  readonly #rateLimits: RateLimits
+  readonly #buckets = new WeakMap<Client, TokenBucket>()
+  /** Publishes held back per throttled client; a client is throttled while it has any. */
+  readonly #held = new Map<Client, number>()
+  readonly #logins: LimitFunction
+  readonly #maxWaitingLogins: number
+  /** Device logins being checked or waiting for their turn. */
+  #pendingLogins = 0
+  readonly #now: () => number
 
   constructor(deps: AccessControlDeps) {
     this.#store = deps.store
     this.#logger = deps.logger
     this.#remoteAddress = deps.remoteAddress
     this.#serviceDigests = new Map(deps.services.map((service) => [service.role, digest(service.password)]))
+    this.#rateLimits = deps.rateLimits
+    this.#logins = pLimit(deps.logins.concurrency)
+    this.#maxWaitingLogins = deps.logins.maxWaiting
+    this.#now = deps.now ?? Date.now
     this.hooks = {
       preConnect: this.#preConnect,
       authenticate: this.#authenticate,
       authorizePublish: this.#authorizePublish,
       authorizeSubscribe: this.#authorizeSubscribe,
+      authorizeForward: this.#authorizeForward,
     }
+  }
+
+  /** Logins being checked or waiting for their turn. */
+  get pendingLogins(): number {
+    return this.#pendingLogins
+  }
+
+  /** Clients with publishes held back by their rate limit right now. */
+  get throttledClients(): number {
+    return this.#held.size
   }
 
   /** Who an authenticated client is; undefined before (or without) a successful CONNECT. */
@@ -126,9 +186,24 @@ export class AccessControl {
     const clientId = checkClientId(username, client.id)
     if (!clientId.ok) return refusal(2, clientId.reason)
     if (!isServiceUsername(username) && !isValidId(username)) return refusal(4, 'not a device id')
-    const principal = isServiceUsername(username)
-      ? this.#authenticateService(username, password)
-      : await this.#authenticateDevice(username, password)
+    let principal: Principal | undefined
+    if (isServiceUsername(username)) principal = this.#authenticateService(username, password)
+    else {
+      if (this.#pendingLogins >= this.#logins.concurrency + this.#maxWaitingLogins) {
+        this.counters.admissionRefusals++
+        return refusal(3, `${this.#pendingLogins} logins already being checked or waiting`)
+      }
+      this.#pendingLogins++
+      const checked = await this.#logins(
+        async (): Promise<Principal | undefined | 'gone'> =>
+          // a device that gave up waiting (its CONNACK timeout) has reconnected already or will: not worth a round
+          client.closed ? 'gone' : await this.#authenticateDevice(username, password),
+      ).finally(() => {
+        this.#pendingLogins--
+      })
+      if (checked === 'gone') return refusal(3, 'connection closed while waiting for the password check')
+      principal = checked
+    }
     if (!principal) return refusal(4, this.#whyRefused(username))
     const will = this.#wills.get(client)
     const willCheck = will ? checkWill(principal, will) : undefined
@@ -170,12 +245,60 @@ export class AccessControl {
     }
     if (decision.ok) {
       if (packet.retain && !mayRetain(packet.topic)) this.#clearRetain(client, packet)
-      return callback(null)
+      this.#admitPublish(client, packet, callback)
+      return
     }
     this.counters.publishDenials++
     this.#logDenial('publish refused, closing the connection', client, packet, decision.reason)
     // MQTT 3.1.1 has no negative PUBACK: an error makes aedes close the connection [MQTT-3.3.5-2]
     callback(new Error(decision.reason))
+  }
+
+  /** Passes the publish now, later (rate limit), or closes the connection of a device far beyond its limit. */
+  #admitPublish(client: Client | null, packet: PublishPacket, callback: (error?: Error | null) => void): void {
+    const principal = client && this.#principals.get(client)
+    if (!client || principal?.type !== 'device') {
+      this.counters.messagesIn++
+      callback(null)
+      return
+    }
+    let bucket = this.#buckets.get(client)
+    if (!bucket) {
+      const limit = this.#rateLimits[principal.device.kind] ?? this.#rateLimits.default
+      bucket = new TokenBucket(limit, this.#now())
+      this.#buckets.set(client, bucket)
+    }
+    const admission = bucket.take(this.#now())
+    if ('exceeded' in admission) {
+      this.counters.rateLimitDisconnects++
+      this.#logDenial('publishing far beyond its rate limit, closing the connection', client, packet, 'rate limit')
+      callback(new Error('rate limit exceeded'))
+      return
+    }
+    this.counters.messagesIn++
+    if (admission.wait === 0) {
+      callback(null)
+      return
+    }
+    this.counters.throttledPublishes++
+    const held = this.#held.get(client) ?? 0
+    if (held === 0) {
+      const remote = this.#remoteAddress(client)
+      this.#logger.warn({ clientId: client.id, remote, waitMs: admission.wait }, 'over its publish rate: throttling')
+    }
+    this.#held.set(client, held + 1)
+    setTimeout(() => {
+      const left = (this.#held.get(client) ?? 1) - 1
+      if (left > 0) this.#held.set(client, left)
+      else this.#held.delete(client)
+      // a client that left meanwhile gets nothing forwarded: aedes checks the connection before it publishes
+      callback(null)
+    }, admission.wait)
+  }
+
+  #authorizeForward: AccessHooks['authorizeForward'] = (_client, packet) => {
+    this.counters.messagesOut++
+    return packet
   }
 
   /**

@@ -14,4 +14,6 @@ export { type BrokerDeps, type BrokerStats, createBroker, type RunningBroker } f
 export { type BrokerConfig, BrokerConfigError, loadConfig, type ServiceCredential } from './config.ts'
 export { WS_PATH } from './listeners.ts'
 export { MAX_PACKET_BYTES } from './packet-size.ts'
+export { DEFAULT_RATE_LIMITS, MAX_THROTTLE_DELAY_MS, type RateLimit, type RateLimits } from './rate-limit.ts'
+export { BROKER_STATUS_TOPIC } from './status.ts'
 export { anyFilterCovers, filterCovers } from './topic-filter.ts'

@@ -5,7 +5,14 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createBroker, loadConfig, type RunningBroker, type ServiceRole, serviceUsername } from '@fm/broker'
+import {
+  BROKER_STATUS_TOPIC,
+  createBroker,
+  loadConfig,
+  type RunningBroker,
+  type ServiceRole,
+  serviceUsername,
+} from '@fm/broker'
 import type { DeviceAddress, SiteManifest } from '@fm/protocol'
 import { dataFiles, openStore, type Store } from '@fm/store'
 import { connectAsync, type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt'
@@ -37,8 +44,11 @@ export interface Harness {
   wsUrl: string
 }
 
-/** Starts a broker for the current test and closes it, its store and its folder when the test ends. */
-export async function startBroker(): Promise<Harness> {
+/**
+ * Starts a broker for the current test and closes it, its store and its folder when the test ends. `env` adds or
+ * overrides FM_BROKER_* settings.
+ */
+export async function startBroker(env: Record<string, string> = {}): Promise<Harness> {
   const dataDir = await mkdtemp(join(tmpdir(), 'fm-broker-'))
   onTestFinished(() => rm(dataDir, { recursive: true, force: true }))
   const store = openStore({ file: dataFiles(dataDir).operational })
@@ -50,6 +60,7 @@ export async function startBroker(): Promise<Harness> {
     FM_BROKER_PORT: '0',
     FM_BROKER_WS_PORT: '0',
     FM_BROKER_SERVICE_CREDENTIALS: `ingest:${SERVICE_PASSWORDS.ingest},api:${SERVICE_PASSWORDS.api}`,
+    ...env,
   })
   const logs: string[] = []
   const logger = pino({ level: 'debug' }, { write: (line: string) => logs.push(line) })
@@ -98,10 +109,18 @@ export async function refusal(url: string, options: IClientOptions): Promise<num
   return code
 }
 
-/** Resolves with the next message the client receives. */
+/**
+ * Resolves with the next message the client receives, other than the broker's own status, which the broker publishes
+ * on its own schedule to whoever subscribes to the service tree.
+ */
 export function nextMessage(client: MqttClient): Promise<{ topic: string; payload: string; packet: IPublishPacket }> {
   return new Promise((resolve) => {
-    client.once('message', (topic, payload, packet) => resolve({ topic, payload: payload.toString(), packet }))
+    const onMessage = (topic: string, payload: Buffer, packet: IPublishPacket): void => {
+      if (topic === BROKER_STATUS_TOPIC) return
+      client.off('message', onMessage)
+      resolve({ topic, payload: payload.toString(), packet })
+    }
+    client.on('message', onMessage)
   })
 }
 

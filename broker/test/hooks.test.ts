@@ -4,6 +4,7 @@ import type { PublishPacket } from 'aedes'
 import { pino } from 'pino'
 import { describe, expect, it } from 'vitest'
 import { AccessControl } from '../src/hooks.ts'
+import { DEFAULT_RATE_LIMITS } from '../src/rate-limit.ts'
 import {
   closed,
   connectDevice,
@@ -191,7 +192,14 @@ describe('a will published without a client', () => {
   ])('of client %s on %s: allowed %s', async (clientId, topic, allowed) => {
     const { store } = await startBroker()
     const logger = pino({ level: 'silent' })
-    const access = new AccessControl({ services: [], store, logger, remoteAddress: () => undefined })
+    const access = new AccessControl({
+      services: [],
+      store,
+      logger,
+      remoteAddress: () => undefined,
+      rateLimits: DEFAULT_RATE_LIMITS,
+      logins: { concurrency: 1, maxWaiting: 1 },
+    })
     const error = await authorizeWill(access, clientId, topic)
     expect(error ? 'refused' : 'allowed').toBe(allowed ? 'allowed' : 'refused')
   })

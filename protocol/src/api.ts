@@ -5,7 +5,7 @@
  */
 import { type Static, Type } from 'typebox'
 import { DEVICE_KINDS } from './kinds.ts'
-import { IngestSpoolStatus, IngestTimeSeriesStatus } from './live.ts'
+import { BrokerStatus, IngestSpoolStatus, IngestTimeSeriesStatus } from './live.ts'
 import { ROOM_TYPES } from './site.ts'
 
 const Scalar = Type.Union([Type.Number(), Type.Boolean(), Type.String()])
@@ -122,6 +122,7 @@ export const Health = Type.Object({
       spool: Type.Optional(IngestSpoolStatus),
     }),
   ),
+  broker: Type.Optional(BrokerStatus),
 })
 export type PartHealth = Static<typeof PartHealth>
 export type Health = Static<typeof Health>

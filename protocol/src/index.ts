@@ -40,6 +40,9 @@ export {
 } from './events.ts'
 export { DEVICE_KINDS, type DeviceKind, isDeviceKind } from './kinds.ts'
 export {
+  BROKER_DROP_REASONS,
+  type BrokerDropReason,
+  BrokerStatus,
   type ClientToServerEvents,
   type DeviceDelta,
   IngestLatency,

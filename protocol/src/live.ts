@@ -94,3 +94,65 @@ export const IngestStatus = Type.Object({
   latency: Type.Optional(IngestLatency),
 })
 export type IngestStatus = Static<typeof IngestStatus>
+
+/**
+ * Why the broker closed, refused or discarded something. Counted since the broker started; each also logs a warning
+ * (rate-limited) with the client id and remote address.
+ */
+export const BROKER_DROP_REASONS = [
+  /** CONNECT refused: unknown client, wrong password, revoked device, forbidden will */
+  'auth-failed',
+  /** CONNECT refused with "server unavailable": too many logins waiting for their password check */
+  'admission-full',
+  /** socket closed at once: FM_BROKER_MAX_CONNECTIONS reached */
+  'connection-limit',
+  /** PUBLISH to a topic the client may not use; the connection is closed */
+  'publish-denied',
+  /** packet announced beyond the size limit; the connection is closed */
+  'oversized-packet',
+  /** a device kept publishing beyond its rate limit after being throttled; the connection is closed */
+  'rate-limit',
+  /** a subscriber let too many bytes pile up unread; the connection is closed so that it cannot hold memory */
+  'slow-consumer',
+] as const
+export type BrokerDropReason = (typeof BROKER_DROP_REASONS)[number]
+
+/**
+ * The broker's own status, retained on `fm/services/broker/status` every `intervalMs`; `online: false` is published
+ * when it shuts down. The api turns it into `/api/health` and `/metrics`.
+ */
+export const BrokerStatus = Type.Object({
+  online: Type.Boolean(),
+  ts: Type.Integer({ minimum: 0, description: 'when this status was published, epoch ms' }),
+  intervalMs: Type.Integer({ minimum: 1, description: 'how often the broker refreshes this status' }),
+  startedAt: Type.Integer({ minimum: 0, description: 'when the broker started, epoch ms' }),
+  connections: Type.Object({
+    clients: Type.Integer({ minimum: 0, description: 'connected MQTT clients of every kind' }),
+    devices: Type.Integer({ minimum: 0, description: 'connected devices' }),
+    max: Type.Integer({ minimum: 1, description: 'FM_BROKER_MAX_CONNECTIONS' }),
+    authPending: Type.Integer({ minimum: 0, description: 'logins waiting for their password check' }),
+  }),
+  messages: Type.Object({
+    inTotal: Type.Integer({ minimum: 0, description: 'PUBLISH packets accepted from clients since start' }),
+    outTotal: Type.Integer({ minimum: 0, description: 'PUBLISH packets written to subscribers since start' }),
+    inPerSec: Type.Number({ minimum: 0, description: 'over the last interval' }),
+    outPerSec: Type.Number({ minimum: 0, description: 'over the last interval' }),
+  }),
+  throttled: Type.Object({
+    clients: Type.Integer({ minimum: 0, description: 'clients over their publish rate right now, being slowed down' }),
+    total: Type.Integer({ minimum: 0, description: 'PUBLISH packets delayed by a rate limit since start' }),
+  }),
+  dropped: Type.Record(Type.String(), Type.Integer({ minimum: 0 }), {
+    description: `closed, refused or discarded since start, by reason: ${BROKER_DROP_REASONS.join(', ')}`,
+  }),
+  queues: Type.Object({
+    outgoingBytes: Type.Integer({ minimum: 0, description: 'bytes written to clients and not yet sent, all clients' }),
+    largestOutgoingBytes: Type.Integer({ minimum: 0, description: 'the same, for the client with the most' }),
+    slowConsumerLimitBytes: Type.Integer({ minimum: 1, description: 'a client above this is disconnected' }),
+  }),
+  memory: Type.Object({
+    rssBytes: Type.Integer({ minimum: 0 }),
+    heapUsedBytes: Type.Integer({ minimum: 0 }),
+  }),
+})
+export type BrokerStatus = Static<typeof BrokerStatus>

@@ -9,18 +9,28 @@ import { createDeviceStates } from './device-state.ts'
 import { createDeviceQueries } from './devices.ts'
 import { createEvents } from './events.ts'
 import { OPERATIONAL_MIGRATIONS } from './migrations.ts'
+import type { PasswordCost } from './passwords.ts'
 import { createSites } from './sites.ts'
 import { migrate, openDatabase } from './sqlite.ts'
-import type { Store } from './types.ts'
+import type { CredentialCacheOptions, Store } from './types.ts'
 
-export function openStore(options: { file: string }): Store {
+/** `credentialCache` bounds the cache of recently verified device credentials (defaults: 50 000 entries, 24 h). */
+export function openStore(options: {
+  file: string
+  credentialCache?: CredentialCacheOptions
+  /**
+   * scrypt cost of the passwords this store hashes when provisioning. The default (PASSWORD_COST) is for production;
+   * tests and benchmarks that provision thousands of devices pass a cheaper one. Each hash carries its own cost.
+   */
+  passwordCost?: PasswordCost
+}): Store {
   const db = openDatabase(options.file)
   try {
     migrate(db, OPERATIONAL_MIGRATIONS, options.file)
     return {
-      ...createSites(db),
+      ...createSites(db, options.passwordCost),
       ...createDeviceQueries(db),
-      ...createCredentials(db),
+      ...createCredentials(db, options.credentialCache),
       ...createDeviceStates(db),
       ...createEvents(db),
       close() {

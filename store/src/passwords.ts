@@ -9,13 +9,15 @@ import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
  * N = 2^14, r = 8 (16 MiB, tens of ms). Generated device passwords carry 144 bits of entropy, so the cost only
  * has to protect hand-set (demo) passwords, while a broker restart makes every device of a compound reconnect at once.
  */
-const COST = { N: 16_384, r: 8, p: 1 } as const
+export const PASSWORD_COST: PasswordCost = { N: 16_384, r: 8, p: 1 }
 const SALT_BYTES = 16
 const KEY_BYTES = 32
 /** Refuse stored parameters beyond this, so a tampered row cannot make the broker allocate without bound. */
 const MAX_MEMORY_BYTES = 256 * 1024 * 1024
 
-type ScryptCost = { N: number; r: number; p: number }
+/** scrypt parameters; stored with each hash, so a hash made with other ones still verifies. */
+export type PasswordCost = { readonly N: number; readonly r: number; readonly p: number }
+type ScryptCost = PasswordCost
 
 function derive(password: string, salt: Buffer, cost: ScryptCost, keyBytes: number): Promise<Buffer> {
   // scrypt needs 128·N·r bytes; Node's default maxmem (32 MiB) would refuse N = 2^15 and above
@@ -30,10 +32,10 @@ export function generatePassword(): string {
   return randomBytes(18).toString('base64url')
 }
 
-export async function hashPassword(password: string): Promise<string> {
+export async function hashPassword(password: string, cost: PasswordCost = PASSWORD_COST): Promise<string> {
   const salt = randomBytes(SALT_BYTES)
-  const key = await derive(password, salt, COST, KEY_BYTES)
-  return ['scrypt', COST.N, COST.r, COST.p, salt.toString('base64url'), key.toString('base64url')].join('$')
+  const key = await derive(password, salt, cost, KEY_BYTES)
+  return ['scrypt', cost.N, cost.r, cost.p, salt.toString('base64url'), key.toString('base64url')].join('$')
 }
 
 type ParsedHash = { cost: ScryptCost; salt: Buffer; key: Buffer }

@@ -6,7 +6,7 @@
 import type { Building, DeviceKind, DeviceSpec, Room, Site, SiteManifest } from '@fm/protocol'
 import { defaultReportIntervalSec } from './devices.ts'
 import { ManifestError, type RegisteredFacts, referenceProblems, schemaProblems } from './manifest.ts'
-import { generatePassword, hashPassword } from './passwords.ts'
+import { generatePassword, hashPassword, type PasswordCost } from './passwords.ts'
 import type { SqliteDatabase } from './sqlite.ts'
 import type { ProvisionResult, Store } from './types.ts'
 
@@ -144,11 +144,11 @@ function readRegistered(statements: Statements, manifest: SiteManifest): Registe
   }
 }
 
-async function createCredentials(devices: readonly DeviceSpec[]): Promise<NewCredentials> {
+async function createCredentials(devices: readonly DeviceSpec[], cost?: PasswordCost): Promise<NewCredentials> {
   const entries = await Promise.all(
     devices.map(async (device) => {
       const password = device.password ?? generatePassword()
-      return [device.id, { password, hash: await hashPassword(password) }] as const
+      return [device.id, { password, hash: await hashPassword(password, cost) }] as const
     }),
   )
   return new Map(entries)
@@ -253,7 +253,10 @@ function claimedSiteId(value: unknown): string | undefined {
   return typeof site?.id === 'string' ? site.id : undefined
 }
 
-export function createSites(db: SqliteDatabase): Pick<Store, 'provisionSite' | 'listSites'> {
+export function createSites(
+  db: SqliteDatabase,
+  passwordCost?: PasswordCost,
+): Pick<Store, 'provisionSite' | 'listSites'> {
   const statements = prepareStatements(db)
   const write = db.transaction((manifest: SiteManifest, fresh: NewCredentials): ProvisionResult => {
     const now = Date.now()
@@ -274,7 +277,10 @@ export function createSites(db: SqliteDatabase): Pick<Store, 'provisionSite' | '
       const problems = referenceProblems(input, registered)
       if (problems.length > 0) throw new ManifestError(input.site.id, problems)
       // hash outside the transaction: scrypt takes tens of ms per device, and ingest writes to this file meanwhile
-      const fresh = await createCredentials(input.devices.filter((device) => !registered.devices.has(device.id)))
+      const fresh = await createCredentials(
+        input.devices.filter((device) => !registered.devices.has(device.id)),
+        passwordCost,
+      )
       return write(input, fresh)
     },
     listSites() {

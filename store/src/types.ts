@@ -56,12 +56,17 @@ export interface Store {
   listSites(): Site[]
   getDevice(id: string): DeviceRecord | undefined
   listDevices(filter?: { siteId?: string }): DeviceRecord[]
-  /** Checks a device's MQTT credentials (scrypt). Returns the device, or undefined for a wrong password, an unknown or revoked device. */
+  /**
+   * Checks a device's MQTT credentials (scrypt). Returns the device, or undefined for a wrong password, an unknown or
+   * revoked device. A password that verified recently against the device's current hash is admitted without scrypt.
+   */
   verifyDeviceCredentials(deviceId: string, password: string): Promise<DeviceRecord | undefined>
   /** Sets a new password for a device and returns it (undefined for an unknown device). Lifts a revocation. */
   rotateDeviceCredentials(deviceId: string): Promise<string | undefined>
   /** Refuses the device from now on, until its credentials are rotated. Returns false for an unknown device. */
   revokeDevice(deviceId: string): boolean
+  /** How the cache of recently verified credentials behind `verifyDeviceCredentials` did since the store was opened. */
+  credentialCacheStats(): CredentialCacheStats
   /**
    * Merges a batch of telemetry and status into the latest device state, in one transaction. Out-of-order safe:
    * a late reading never overwrites newer values, a status older than the stored one is ignored.
@@ -80,6 +85,26 @@ export interface Store {
    */
   listEvents(deviceId: string, options?: { limit?: number; before?: number; beforeId?: number }): StoredEvent[]
   close(): void
+}
+
+/** Bounds of the cache of recently verified device credentials (`openStore({ credentialCache })`). */
+export interface CredentialCacheOptions {
+  /** Most entries (devices) kept; the least recently used goes first. 0 turns the cache off. Default 50 000. */
+  capacity?: number
+  /** How long after its scrypt check an entry still admits, in ms; then the full check runs again. Default 24 h. */
+  maxAgeMs?: number
+}
+
+export interface CredentialCacheStats {
+  /** Verifications answered from the cache, without a scrypt round. */
+  hits: number
+  /**
+   * Verifications that ran the full scrypt check: a first login, a wrong password, an unknown, revoked or rotated
+   * device, or an entry past its age.
+   */
+  misses: number
+  /** Entries held now. */
+  size: number
 }
 
 export type DeviceStateUpdate =

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest'
+import type { Store } from '../src/index.ts'
 import { hashPassword, verifyPassword } from '../src/passwords.ts'
-import { PUMP_PASSWORD, provisionedStore } from './fixtures.ts'
+import { openTestStore, PUMP_PASSWORD, provisionedDataDir, provisionedStore } from './fixtures.ts'
 
 describe('verifyDeviceCredentials', () => {
   const cases = [
@@ -66,6 +67,128 @@ describe('revokeDevice', () => {
     expect(store.revokeDevice('gate-east')).toBe(true)
     expect(store.getDevice('gate-east')?.revokedAt).toBe(revokedAt)
     expect(store.revokeDevice('gate-9')).toBe(false)
+  })
+})
+
+/** Sets new passwords, so that tests know the passwords of devices other than the pump. */
+async function rotatePasswords(store: Store, deviceIds: string[]): Promise<string[]> {
+  const passwords = await Promise.all(deviceIds.map((id) => store.rotateDeviceCredentials(id)))
+  return passwords.map((password, i) => {
+    if (password === undefined) throw new Error(`${deviceIds[i]} is not provisioned`)
+    return password
+  })
+}
+
+describe('the cache of verified credentials', () => {
+  test('admits a device the second time without scrypt', async () => {
+    const store = await provisionedStore()
+
+    expect(await store.verifyDeviceCredentials('pump-1', PUMP_PASSWORD)).toMatchObject({ id: 'pump-1' })
+    expect(store.credentialCacheStats()).toEqual({ hits: 0, misses: 1, size: 1 })
+    const again = await store.verifyDeviceCredentials('pump-1', PUMP_PASSWORD)
+
+    expect(again).toMatchObject({ id: 'pump-1', siteId: 'xingfuli', kind: 'pump' })
+    expect(store.credentialCacheStats()).toEqual({ hits: 1, misses: 1, size: 1 })
+  })
+
+  test('refuses a wrong password after a hit, through the full check, and keeps the right one cached', async () => {
+    const store = await provisionedStore()
+    await store.verifyDeviceCredentials('pump-1', PUMP_PASSWORD)
+    await store.verifyDeviceCredentials('pump-1', PUMP_PASSWORD)
+
+    expect(await store.verifyDeviceCredentials('pump-1', 'not-the-password')).toBeUndefined()
+    expect(await store.verifyDeviceCredentials('pump-1', '')).toBeUndefined()
+    expect(store.credentialCacheStats()).toEqual({ hits: 1, misses: 3, size: 1 })
+
+    expect(await store.verifyDeviceCredentials('pump-1', PUMP_PASSWORD)).toBeDefined()
+    expect(store.credentialCacheStats()).toEqual({ hits: 2, misses: 3, size: 1 })
+  })
+
+  test('after a rotation refuses the old password and admits the new one, first in full, then from the cache', async () => {
+    const store = await provisionedStore()
+    await store.verifyDeviceCredentials('pump-1', PUMP_PASSWORD)
+    const [password = ''] = await rotatePasswords(store, ['pump-1'])
+
+    expect(await store.verifyDeviceCredentials('pump-1', PUMP_PASSWORD)).toBeUndefined()
+    expect(await store.verifyDeviceCredentials('pump-1', password)).toBeDefined()
+    expect(store.credentialCacheStats()).toMatchObject({ hits: 0, misses: 3 })
+    expect(await store.verifyDeviceCredentials('pump-1', password)).toBeDefined()
+    expect(store.credentialCacheStats()).toMatchObject({ hits: 1, misses: 3 })
+  })
+
+  test('refuses a cached device as soon as it is revoked', async () => {
+    const store = await provisionedStore()
+    await store.verifyDeviceCredentials('pump-1', PUMP_PASSWORD)
+
+    store.revokeDevice('pump-1')
+
+    expect(await store.verifyDeviceCredentials('pump-1', PUMP_PASSWORD)).toBeUndefined()
+    expect(store.credentialCacheStats()).toMatchObject({ hits: 0, misses: 2 })
+  })
+
+  test('applies a revocation and a rotation made by another process on the same file at once', async () => {
+    const dir = await provisionedDataDir()
+    const broker = openTestStore(dir)
+    const api = openTestStore(dir)
+    await broker.verifyDeviceCredentials('pump-1', PUMP_PASSWORD)
+    expect(await broker.verifyDeviceCredentials('pump-1', PUMP_PASSWORD)).toBeDefined()
+
+    api.revokeDevice('pump-1')
+    expect(await broker.verifyDeviceCredentials('pump-1', PUMP_PASSWORD)).toBeUndefined()
+
+    const [password = ''] = await rotatePasswords(api, ['pump-1'])
+    expect(await broker.verifyDeviceCredentials('pump-1', PUMP_PASSWORD)).toBeUndefined()
+    expect(await broker.verifyDeviceCredentials('pump-1', password)).toBeDefined()
+    expect(await broker.verifyDeviceCredentials('pump-1', password)).toBeDefined()
+    expect(broker.credentialCacheStats()).toEqual({ hits: 2, misses: 4, size: 2 })
+  })
+
+  test('refuses an unknown device through the full check, even with a cached password', async () => {
+    const store = await provisionedStore()
+    await store.verifyDeviceCredentials('pump-1', PUMP_PASSWORD)
+
+    expect(await store.verifyDeviceCredentials('pump-9', PUMP_PASSWORD)).toBeUndefined()
+    expect(await store.verifyDeviceCredentials('', PUMP_PASSWORD)).toBeUndefined()
+    expect(store.credentialCacheStats()).toEqual({ hits: 0, misses: 3, size: 1 })
+  })
+
+  test('keeps the entries of two devices apart', async () => {
+    const store = await provisionedStore()
+    const [tankPassword = ''] = await rotatePasswords(store, ['tank-1'])
+    await store.verifyDeviceCredentials('pump-1', PUMP_PASSWORD)
+    await store.verifyDeviceCredentials('tank-1', tankPassword)
+
+    expect(await store.verifyDeviceCredentials('pump-1', tankPassword)).toBeUndefined()
+    expect(await store.verifyDeviceCredentials('tank-1', PUMP_PASSWORD)).toBeUndefined()
+    expect(await store.verifyDeviceCredentials('pump-1', PUMP_PASSWORD)).toMatchObject({ id: 'pump-1' })
+    expect(await store.verifyDeviceCredentials('tank-1', tankPassword)).toMatchObject({ id: 'tank-1' })
+    expect(store.credentialCacheStats()).toEqual({ hits: 2, misses: 4, size: 2 })
+  })
+
+  test('holds at most `capacity` devices and evicts the least recently admitted one', async () => {
+    const store = await provisionedStore({ credentialCache: { capacity: 2 } })
+    const [tankPassword = '', gatePassword = ''] = await rotatePasswords(store, ['tank-1', 'gate-east'])
+    await store.verifyDeviceCredentials('pump-1', PUMP_PASSWORD)
+    await store.verifyDeviceCredentials('tank-1', tankPassword)
+    await store.verifyDeviceCredentials('pump-1', PUMP_PASSWORD) // hit: the tank is now the least recent
+
+    expect(await store.verifyDeviceCredentials('gate-east', gatePassword)).toBeDefined()
+    expect(store.credentialCacheStats()).toEqual({ hits: 1, misses: 3, size: 2 })
+
+    expect(await store.verifyDeviceCredentials('pump-1', PUMP_PASSWORD)).toBeDefined()
+    expect(await store.verifyDeviceCredentials('gate-east', gatePassword)).toBeDefined()
+    expect(store.credentialCacheStats()).toEqual({ hits: 3, misses: 3, size: 2 })
+    // the evicted tank is still admitted, through the full check
+    expect(await store.verifyDeviceCredentials('tank-1', tankPassword)).toMatchObject({ id: 'tank-1' })
+    expect(store.credentialCacheStats()).toEqual({ hits: 3, misses: 4, size: 2 })
+  })
+
+  test('admits every time through the full check with capacity 0', async () => {
+    const store = await provisionedStore({ credentialCache: { capacity: 0 } })
+
+    expect(await store.verifyDeviceCredentials('pump-1', PUMP_PASSWORD)).toBeDefined()
+    expect(await store.verifyDeviceCredentials('pump-1', PUMP_PASSWORD)).toBeDefined()
+    expect(store.credentialCacheStats()).toEqual({ hits: 0, misses: 2, size: 0 })
   })
 })
 

@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { SiteManifest } from '@fm/protocol'
 import { afterAll, onTestFinished } from 'vitest'
-import { dataFiles, openStore, openTimeSeries, type Store, type TimeSeriesStore } from '../src/index.ts'
+import {
+  type CredentialCacheOptions,
+  dataFiles,
+  openStore,
+  openTimeSeries,
+  type Store,
+  type TimeSeriesStore,
+} from '../src/index.ts'
 
 export const PUMP_PASSWORD = 'pump-demo-password-1'
 
@@ -33,8 +40,8 @@ export function tempDataDir(): string {
   return dir
 }
 
-export function openTestStore(dir = tempDataDir()): Store {
-  const store = openStore({ file: dataFiles(dir).operational })
+export function openTestStore(dir = tempDataDir(), options: { credentialCache?: CredentialCacheOptions } = {}): Store {
+  const store = openStore({ file: dataFiles(dir).operational, ...options })
   onTestFinished(() => store.close())
   return store
 }
@@ -68,9 +75,14 @@ function provisionedTemplate(): Promise<string> {
   return template
 }
 
-/** A store of its own holding the provisioned compound. */
-export async function provisionedStore(): Promise<Store> {
+/** A data directory of its own holding the provisioned compound. */
+export async function provisionedDataDir(): Promise<string> {
   const dir = tempDataDir()
   copyFileSync(await provisionedTemplate(), dataFiles(dir).operational)
-  return openTestStore(dir)
+  return dir
+}
+
+/** A store of its own holding the provisioned compound. */
+export async function provisionedStore(options: { credentialCache?: CredentialCacheOptions } = {}): Promise<Store> {
+  return openTestStore(await provisionedDataDir(), options)
 }
