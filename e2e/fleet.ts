@@ -109,10 +109,20 @@ async function flood(durationMs: number): Promise<{ attempted: number; reconnect
         const reading = { ts: Date.now(), temperature_c: 99, humidity_pct: 99 }
         device.client.publish(topicOf(device.id, 'telemetry'), JSON.stringify(reading), { qos: 0 })
         attempted++
-        const stream = device.client.stream as { writableNeedDrain?: boolean; once(e: string, f: () => void): void }
-        // as fast as the socket takes them: once the broker stops reading, the device's own buffer fills
-        if (stream.writableNeedDrain) await new Promise<void>((resolve) => stream.once('drain', resolve))
-        else if (attempted % 100 === 0) await new Promise((resolve) => setImmediate(resolve))
+        const stream = device.client.stream
+        // as fast as the socket takes them: once the broker stops reading, the device's own buffer fills; a socket
+        // the broker cuts never drains, so its close ends the wait too
+        if (stream.writableNeedDrain) {
+          await new Promise<void>((resolve) => {
+            const done = (): void => {
+              stream.off('drain', done)
+              stream.off('close', done)
+              resolve()
+            }
+            stream.once('drain', done)
+            stream.once('close', done)
+          })
+        } else if (attempted % 100 === 0) await new Promise((resolve) => setImmediate(resolve))
       }
     }),
   )

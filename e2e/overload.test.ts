@@ -13,7 +13,7 @@
  * cold login storm at the production cost is measured by `npm run bench`, not here. Figures are printed, not
  * asserted: a benchmark is not a test.
  */
-import { type ChildProcess, fork, spawn } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -22,8 +22,7 @@ import { type BrokerStatus, type DeviceKind, type SiteManifest, serviceStatusTop
 import { dataFiles, openStore } from '@fm/store'
 import mqtt, { type MqttClient } from 'mqtt'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import type { FleetCommand, FleetOptions, FleetReply } from './fleet.ts'
-import { runLoad } from './load.ts'
+import { Fleet, runLoad } from './load.ts'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const SITE = 'bench'
@@ -130,40 +129,10 @@ function publishLoad(rate: number, durationMs: number): Promise<{ published: num
   return runLoad({ url: mqttUrl, site: SITE, devices: WELL_BEHAVED, durationMs, rate })
 }
 
-class Fleet {
-  readonly child: ChildProcess
-
-  constructor(kind: DeviceKind, fleetIds: string[]) {
-    const options: FleetOptions = {
-      url: mqttUrl,
-      site: SITE,
-      kind,
-      ids: fleetIds,
-      passwordPrefix: 'pw-',
-      reconnectMs: 1000,
-    }
-    this.child = fork(join(ROOT, 'e2e', 'fleet.ts'), [JSON.stringify(options)], { execArgv: ['--import', 'tsx'] })
-    cleanups.push(() => this.stop())
-  }
-
-  send<T extends FleetReply['type']>(command: FleetCommand, reply: T): Promise<Extract<FleetReply, { type: T }>> {
-    return new Promise((resolvePromise, reject) => {
-      const onMessage = (message: FleetReply) => {
-        if (message.type !== reply) return
-        this.child.off('message', onMessage)
-        resolvePromise(message as Extract<FleetReply, { type: T }>)
-      }
-      this.child.on('message', onMessage)
-      this.child.once('exit', (code) => reject(new Error(`fleet exited with ${code}`)))
-      this.child.send(command)
-    })
-  }
-
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null) return
-    this.child.send({ type: 'stop' } satisfies FleetCommand)
-    await once(this.child, 'exit')
-  }
+function fleet(kind: DeviceKind, fleetIds: string[]): Fleet {
+  const started = new Fleet({ url: mqttUrl, site: SITE, kind, ids: fleetIds, passwordPrefix: 'pw-', reconnectMs: 1000 })
+  cleanups.push(() => started.stop())
+  return started
 }
 
 describe('the broker under overload', () => {
@@ -179,7 +148,7 @@ describe('the broker under overload', () => {
     })
     await watcher.subscribeAsync(`fm/v1/${SITE}/room-environment/+/telemetry`, { qos: 1 })
 
-    const flooders = new Fleet('pump', flooderIds)
+    const flooders = fleet('pump', flooderIds)
     await flooders.send({ type: 'connect' }, 'connected')
     const before = status
     const [load, flood] = await Promise.all([
@@ -219,13 +188,13 @@ describe('a reconnect storm', () => {
     })
     await watcher.subscribeAsync(`fm/v1/${SITE}/water-tank/+/status`, { qos: 1 })
 
-    const fleet = new Fleet('water-tank', stormIds)
-    const connected = await fleet.send({ type: 'connect' }, 'connected')
+    const devices = fleet('water-tank', stormIds)
+    const connected = await devices.send({ type: 'connect' }, 'connected')
     log(`${connected.devices} devices connected from cold in ${connected.elapsedMs} ms`)
     await vi.waitFor(() => expect(status?.connections.devices).toBe(STORM_DEVICES), WAIT)
 
     // every socket cut at once: the wills fire, then all devices reconnect in the same second
-    const recovered = await fleet.send({ type: 'drop' }, 'recovered')
+    const recovered = await devices.send({ type: 'drop' }, 'recovered')
     log(
       `${recovered.devices} devices back and publishing ${recovered.elapsedMs} ms after the cut (reconnect delay 1 s, ${recovered.errors} connection errors on the way)`,
     )
@@ -237,6 +206,6 @@ describe('a reconnect storm', () => {
       expect(status?.connections.devices).toBe(STORM_DEVICES)
       expect([...latest.values()].filter((online) => online)).toHaveLength(STORM_DEVICES)
     }, WAIT)
-    await fleet.stop()
+    await devices.stop()
   })
 })

@@ -6,6 +6,14 @@
  *   broker alone   devices publish at QoS 1 as fast as the broker acknowledges; a service subscriber counts
  *   pipeline       the same load with ingest storing every reading
  *   paced          2 000 readings/s, for the publish-to-stored latency that ingest reports
+ *
+ * Then the broker under load, with ingest still subscribed (a second table):
+ *
+ *   overload       well-behaved devices publish QoS 1 at half the broker-alone rate while 20 devices with a firmware
+ *                  bug flood QoS 0 as fast as their sockets take it (default rate limits apply to them)
+ *   storm          FM_BENCH_STORM_DEVICES devices (2 000) log in from cold, each paying its scrypt round at the
+ *                  production cost, then lose their connections at once and come back (re-admitted from the cache of
+ *                  verified credentials)
  */
 import { type ChildProcess, fork } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -15,25 +23,38 @@ import type { IngestStatus, SiteManifest } from '@fm/protocol'
 import { dataFiles, openStore } from '@fm/store'
 import mqtt from 'mqtt'
 import { pino } from 'pino'
-import { runLoad } from '../e2e/load.ts'
-import { LOAD_GENERATOR_ENV, startServiceBroker } from '../e2e/platform.ts'
+import { Fleet, runLoad } from '../e2e/load.ts'
+import { startServiceBroker } from '../e2e/platform.ts'
 
 const DEVICES = Number(process.env.FM_BENCH_DEVICES ?? 100)
 const DURATION_MS = Number(process.env.FM_BENCH_DURATION_MS ?? 10_000)
 const PACED_RATE = Number(process.env.FM_BENCH_PACED_RATE ?? 2000)
+const STORM_DEVICES = Number(process.env.FM_BENCH_STORM_DEVICES ?? 2000)
+const FLOODERS = 20
 /** A directory: ingest then writes a V8 CPU profile there (open it in Chrome DevTools or speedscope). */
 const PROFILE_DIR = process.env.FM_BENCH_PROFILE_DIR
 const SITE = 'bench'
 const root = resolve(import.meta.dirname, '..')
 
+const ids = (prefix: string, count: number) =>
+  Array.from({ length: count }, (_, index) => `${prefix}-${String(index).padStart(4, '0')}`)
+const FLOODER_IDS = ids('flood', FLOODERS)
+const STORM_IDS = ids('storm', STORM_DEVICES)
+
 const manifest: SiteManifest = {
   site: { id: SITE, name: '压测小区', name_en: 'Benchmark compound', timezone: 'Asia/Shanghai' },
   buildings: [],
   rooms: [],
-  devices: Array.from({ length: DEVICES }, (_, index) => {
-    const id = `bench-${String(index).padStart(4, '0')}`
-    return { id, kind: 'room-environment' as const, name: `压测设备 ${index}`, password: `bench-${id}-secret` }
-  }),
+  devices: [
+    ...ids('bench', DEVICES).map((id) => ({
+      id,
+      kind: 'room-environment' as const,
+      name: id,
+      password: `bench-${id}-secret`,
+    })),
+    ...FLOODER_IDS.map((id) => ({ id, kind: 'pump' as const, name: id, password: `pw-${id}` })),
+    ...STORM_IDS.map((id) => ({ id, kind: 'water-tank' as const, name: id, password: `pw-${id}` })),
+  ],
 }
 
 function rssMiB(pid: number | undefined): number {
@@ -49,14 +70,20 @@ function publishLoad(mqttUrl: string, rate: number): Promise<{ published: number
 const dataDir = mkdtempSync(join(tmpdir(), 'fm-bench-'))
 const logger = pino({ level: 'warn' })
 const store = openStore({ file: dataFiles(dataDir).operational })
+console.error(`provisioning ${manifest.devices.length} devices at the production scrypt cost…`)
 await store.provisionSite(manifest)
-const { broker, mqttUrl, passwords } = await startServiceBroker(store, logger, LOAD_GENERATOR_ENV)
+// the bench-NNNN connections stand in for many devices each; the flooders and storm devices keep their defaults
+const { broker, mqttUrl, passwords } = await startServiceBroker(store, logger, {
+  FM_BROKER_RATE_LIMITS: 'room-environment=1000000/1000000',
+})
 const watcher = await mqtt.connectAsync(mqttUrl, {
   username: 'svc-api',
   password: passwords.api,
   clientId: 'svc-api-bench',
 })
 const rows: Record<string, string | number>[] = []
+const underLoad: Record<string, string | number>[] = []
+const fleets: Fleet[] = []
 let ingest: ChildProcess | undefined
 let status: IngestStatus | undefined
 /** p99 publish-to-stored latency of each status interval during the current run. */
@@ -127,7 +154,66 @@ try {
       'p99 publish→stored ms': p99s.length > 0 ? Math.max(...p99s) : 'n/a',
     })
   }
+
+  // Overload: well-behaved devices at half the broker-alone rate, and flooders on top
+  const fleet = (kind: 'pump' | 'water-tank', fleetIds: string[]) => {
+    const started = new Fleet({
+      url: mqttUrl,
+      site: SITE,
+      kind,
+      ids: fleetIds,
+      passwordPrefix: 'pw-',
+      reconnectMs: 1000,
+    })
+    fleets.push(started)
+    return started
+  }
+  const flooders = fleet('pump', FLOODER_IDS)
+  await flooders.send({ type: 'connect' }, 'connected')
+  let wellBehaved = 0
+  watcher.on('message', (topic) => {
+    if (topic.includes('/room-environment/')) wellBehaved += 1
+  })
+  await watcher.subscribeAsync(`fm/v1/${SITE}/room-environment/+/telemetry`, { qos: 1 })
+  const before = broker.stats().status
+  let peakBrokerRss = 0
+  const brokerSampler = setInterval(() => {
+    peakBrokerRss = Math.max(peakBrokerRss, Math.round(process.memoryUsage().rss / 2 ** 20))
+  }, 250)
+  const [load, flood] = await Promise.all([
+    runLoad({ url: mqttUrl, site: SITE, devices: DEVICES, durationMs: DURATION_MS, rate: Math.round(aloneRate / 2) }),
+    flooders.send({ type: 'flood', durationMs: DURATION_MS }, 'flooded'),
+  ])
+  for (let last = -1; last !== wellBehaved; ) {
+    last = wellBehaved
+    await new Promise((resolveWait) => setTimeout(resolveWait, 1000))
+  }
+  clearInterval(brokerSampler)
+  const after = broker.stats().status
+  const offered = Math.round(((load.published + flood.attempted) * 1000) / DURATION_MS)
+  underLoad.push({
+    run: 'overload',
+    'offered/s': offered,
+    'of broker alone': `${(offered / aloneRate).toFixed(1)} ×`,
+    'well-behaved delivered / acknowledged': `${wellBehaved} / ${load.published}`,
+    'flooders: attempted, throttled, cut off': `${flood.attempted}, ${after.throttled.total - before.throttled.total}, ${(after.dropped['rate-limit'] ?? 0) - (before.dropped['rate-limit'] ?? 0)}`,
+    'broker rss MiB (peak)': peakBrokerRss,
+  })
+  await flooders.stop()
+  await watcher.unsubscribeAsync(`fm/v1/${SITE}/room-environment/+/telemetry`)
+
+  // Reconnect storm
+  const storm = fleet('water-tank', STORM_IDS)
+  const cold = await storm.send({ type: 'connect' }, 'connected')
+  underLoad.push({ run: `${STORM_DEVICES} devices log in from cold`, 'all back, s': cold.elapsedMs / 1000 })
+  const warm = await storm.send({ type: 'drop' }, 'recovered')
+  underLoad.push({
+    run: `${STORM_DEVICES} devices cut at once, reconnect after 1 s`,
+    'all back, s': warm.elapsedMs / 1000,
+    'broker rss MiB (peak)': Math.round(process.memoryUsage().rss / 2 ** 20),
+  })
 } finally {
+  for (const started of fleets) await started.stop()
   ingest?.kill('SIGTERM')
   await watcher.endAsync()
   await broker.close()
@@ -135,3 +221,4 @@ try {
   rmSync(dataDir, { recursive: true, force: true })
 }
 console.table(rows)
+console.table(underLoad)

@@ -69,7 +69,13 @@ const commands = [
   service('ingest', 'ingest', { FM_INGEST_MQTT_PASSWORD: ingestPassword }, 'cyan'),
   service('api', 'api', { FM_API_MQTT_PASSWORD: apiPassword }, 'green'),
   ...(withSimulators
-    ? [service('sim', 'simulators', { FM_SIM_MANIFEST: env.FM_SIM_MANIFEST ?? demoManifest }, 'yellow')]
+    ? [
+        {
+          ...service('sim', 'simulators', { FM_SIM_MANIFEST: env.FM_SIM_MANIFEST ?? demoManifest }, 'yellow'),
+          // the compound comes alive once ingest and the api listen, so that no device's first reading is missed
+          command: `"${tsx}" ../scripts/await-platform.ts && "${tsx}" src/main.ts`,
+        },
+      ]
     : []),
 ]
 

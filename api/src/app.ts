@@ -2,7 +2,7 @@
  * The api as a Fastify instance, built but not listening (tests use `inject`, `main.ts` calls `listen`).
  *
  * The walk of one request: socket.io takes `/socket.io/*` off the HTTP server before Fastify sees it → routing
- * (`/api/*` routes, then the dashboard's files) → schema validation of params and query (400
+ * (`/api/*` routes and `/metrics`, then the dashboard's files) → schema validation of params and query (400
  * `FM_ERR_VALIDATION`, unknown keys refused) → handler → response serialised through the route's schema →
  * any throw becomes an `ErrorResponse` in `handleError`.
  */
@@ -22,6 +22,7 @@ import type { Live, LiveServer } from './live.ts'
 import { deviceRoutes } from './routes/devices.ts'
 import { healthRoutes } from './routes/health.ts'
 import { historyRoutes } from './routes/history.ts'
+import { metricsRoutes } from './routes/metrics.ts'
 import { siteRoutes } from './routes/sites.ts'
 
 export type App = FastifyInstance<
@@ -112,6 +113,7 @@ export async function buildApp(config: Readonly<ApiConfig>, deps: ApiDeps): Prom
   for (const routes of [healthRoutes, siteRoutes, deviceRoutes, historyRoutes]) {
     await app.register(routes, { prefix: '/api', ...routeDeps })
   }
+  await app.register(metricsRoutes, routeDeps)
   await registerDashboard(app, config.dashboardDir)
   attachSocketIo(app, live)
   return app

@@ -1,5 +1,5 @@
 export { API_VERSION, type ApiDeps, type App, buildApp, type RouteDeps } from './app.ts'
 export { type ApiConfig, ConfigError, type Env, loadConfig } from './config.ts'
 export { ApiError, apiError, ERRORS, type ErrorCode, type ErrorSpec, errorBody } from './errors.ts'
-export { createLive, type Live, type LiveOptions, type LiveServer } from './live.ts'
+export { createLive, type Live, type LiveOptions, type LiveServer, type LiveStats } from './live.ts'
 export type { DeviceFilter } from './live-state.ts'

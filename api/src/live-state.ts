@@ -21,6 +21,18 @@ function matches(view: DeviceView, filter: DeviceFilter | undefined): boolean {
   return filter?.kind === undefined || view.kind === filter.kind
 }
 
+/**
+ * One delta equal to applying `earlier` then `later` to the same device: what `later` carries wins, values merge field
+ * by field. That holds because each key of a delta carries the device's latest value for it (see `applyReading`,
+ * `applyStatus` and `touch` below), and a client applies a delta by overwriting the keys it carries. A socket that
+ * lagged behind catches up with one such delta per device. Neither argument is changed.
+ */
+export function mergeDelta(earlier: DeviceDelta, later: DeviceDelta): DeviceDelta {
+  const merged: DeviceDelta = { ...earlier, ...later }
+  if (earlier.values && later.values) merged.values = { ...earlier.values, ...later.values }
+  return merged
+}
+
 export class LiveState {
   readonly #views = new Map<string, DeviceView>()
   readonly #pending = new Map<string, DeviceDelta>()

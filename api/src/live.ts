@@ -3,12 +3,14 @@
  *
  * The walk: subscribe to every device's telemetry, status and events and to the services' retained status →
  * decode each message once with the protocol's `decodeMessage` → merge it into `LiveState` (latest values plus a
- * pending delta per device) → every `flushIntervalMs`, send one `deltas` and one `events` batch to all sockets.
+ * pending delta per device) → every `flushIntervalMs`, hand one `deltas` and one `events` batch to `LiveFeed`, which
+ * sends them to every socket that keeps up and holds them, coalesced and bounded, for one that does not.
  * A socket that connects gets a `snapshot` first, so that deltas only ever apply to a known state.
+ * The services' retained status (ingest's, the broker's) is decoded and kept for `/api/health` and `/metrics`.
  */
 import { randomUUID } from 'node:crypto'
 import {
-  type ClientToServerEvents,
+  type BrokerStatus,
   channelFilter,
   type DeviceEvent,
   type DeviceMessage,
@@ -19,17 +21,21 @@ import {
   type LiveSnapshot,
   type PartHealth,
   SERVICE_STATUS_TOPIC,
-  type ServerToClientEvents,
   serviceStatusTopic,
 } from '@fm/protocol'
 import type { Store } from '@fm/store'
 import { connect, ErrorWithSubackPacket, type IPublishPacket, type ISubscriptionMap, type MqttClient } from 'mqtt'
 import type { Logger } from 'pino'
-import type { Server } from 'socket.io'
+import { type LiveClientStats, LiveFeed, type LiveServer } from './live-feed.ts'
 import { type DeviceFilter, LiveState } from './live-state.ts'
-import { decodeIngestStatus } from './service-status.ts'
+import { decodeBrokerStatus, decodeIngestStatus, type StatusDecoder } from './service-status.ts'
 
-export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents>
+export type { LiveClientStats, LiveServer } from './live-feed.ts'
+
+export interface LiveStats extends LiveClientStats {
+  /** Events no socket got: more than MAX_PENDING_EVENTS arrived between two flushes. Since start. */
+  floodDroppedEvents: number
+}
 
 export interface LiveOptions {
   mqttUrl: string
@@ -42,6 +48,8 @@ export interface LiveOptions {
   flushIntervalMs?: number
   /** An id that publishes and is not registered is looked up again at most this often; 5 s by default. */
   registryReloadMinIntervalMs?: number
+  /** A socket that takes no data for this long is closed, to reconnect to a snapshot; STUCK_TIMEOUT_MS by default. */
+  stuckTimeoutMs?: number
 }
 
 export interface Live {
@@ -51,7 +59,12 @@ export interface Live {
   stop(): Promise<void>
   devices(filter?: DeviceFilter): DeviceView[]
   device(id: string): DeviceView | undefined
+  /** Ingest's latest retained status; undefined until one arrives or after it was cleared. */
   ingestStatus(): IngestStatus | undefined
+  /** The broker's latest retained status; undefined until one arrives or after it was cleared. */
+  brokerStatus(): BrokerStatus | undefined
+  /** The sockets, what is held or queued for them, and what was dropped. */
+  liveStats(): LiveStats
   /** ok once connected with every subscription granted; degraded or down, with why, otherwise. */
   mqttHealth(): PartHealth
   attach(io: LiveServer): void
@@ -65,6 +78,7 @@ const REGISTRY_RELOAD_MIN_INTERVAL_MS = 5_000
 const MAX_PENDING_EVENTS = 1_000
 
 const INGEST_STATUS_TOPIC = serviceStatusTopic('ingest')
+const BROKER_STATUS_TOPIC = serviceStatusTopic('broker')
 // Status and events are QoS 1: losing an offline transition or a fire event is worse than a duplicate.
 const SUBSCRIPTIONS: ISubscriptionMap = {
   [channelFilter('telemetry')]: { qos: 0 },
@@ -106,14 +120,18 @@ class MqttLive implements Live {
   readonly #log: Logger
   readonly #clientId: string
   readonly #state = new LiveState()
+  readonly #feed: LiveFeed
   #events: DeviceEvent[] = []
+  /** Dropped since the last flush, for its warning. */
   #droppedEvents = 0
+  /** Dropped since start, for `/metrics`. */
+  #floodDroppedEvents = 0
   #registryChanged = false
   /** Unregistered device id → when the registry was last reloaded for it. */
   readonly #misses = new Map<string, number>()
   /** When the registry was last reloaded for an unknown MQTT id, whichever. */
   #ingest: IngestStatus | undefined
-  #io: LiveServer | undefined
+  #broker: BrokerStatus | undefined
   #client: MqttClient | undefined
   #mqtt: PartHealth = NOT_CONNECTED
   #timer: NodeJS.Timeout | undefined
@@ -122,6 +140,11 @@ class MqttLive implements Live {
     this.#options = options
     this.#log = options.logger.child({ module: 'live' })
     this.#clientId = options.clientId ?? `svc-api-${randomUUID().slice(0, 8)}`
+    this.#feed = new LiveFeed({
+      logger: this.#log,
+      snapshot: () => this.#snapshot(),
+      ...(options.stuckTimeoutMs === undefined ? {} : { stuckTimeoutMs: options.stuckTimeoutMs }),
+    })
   }
 
   async start(): Promise<void> {
@@ -159,15 +182,20 @@ class MqttLive implements Live {
     return this.#ingest
   }
 
+  brokerStatus(): BrokerStatus | undefined {
+    return this.#broker
+  }
+
+  liveStats(): LiveStats {
+    return { ...this.#feed.stats(), floodDroppedEvents: this.#floodDroppedEvents }
+  }
+
   mqttHealth(): PartHealth {
     return this.#mqtt
   }
 
   attach(io: LiveServer): void {
-    this.#io = io
-    io.on('connection', (socket) => {
-      socket.emit('snapshot', this.#snapshot())
-    })
+    this.#feed.attach(io)
   }
 
   #loadRegistry(): void {
@@ -204,8 +232,11 @@ class MqttLive implements Live {
 
   #onMessage(topic: string, payload: Buffer, packet: IPublishPacket): void {
     try {
-      if (topic === INGEST_STATUS_TOPIC) this.#onIngestStatus(payload)
-      else if (!topic.startsWith('fm/services/')) {
+      if (topic === INGEST_STATUS_TOPIC) {
+        this.#ingest = this.#decodeStatus(topic, payload, decodeIngestStatus, this.#ingest)
+      } else if (topic === BROKER_STATUS_TOPIC) {
+        this.#broker = this.#decodeStatus(topic, payload, decodeBrokerStatus, this.#broker)
+      } else if (!topic.startsWith('fm/services/')) {
         // An invalid message is ingest's to count and log; here it is only skipped.
         const receivedAt = Date.now()
         const result = decodeMessage(topic, payload, receivedAt)
@@ -216,10 +247,17 @@ class MqttLive implements Live {
     }
   }
 
-  #onIngestStatus(payload: Uint8Array): void {
-    const result = decodeIngestStatus(payload)
-    if (result.ok) this.#ingest = result.status
-    else this.#log.warn({ topic: INGEST_STATUS_TOPIC, error: result.error }, 'invalid ingest status skipped')
+  /** The new status, or the current one when the payload is invalid: a bad status must not hide a good one. */
+  #decodeStatus<T>(
+    topic: string,
+    payload: Uint8Array,
+    decode: StatusDecoder<T>,
+    current: T | undefined,
+  ): T | undefined {
+    const result = decode(payload)
+    if (result.ok) return result.status
+    this.#log.warn({ topic, error: result.error }, 'invalid service status skipped')
+    return current
   }
 
   /** `receivedAt` is this process's clock; the message's `ts` is the device's, which may drift. */
@@ -238,6 +276,7 @@ class MqttLive implements Live {
       if (this.#events.length > MAX_PENDING_EVENTS) {
         this.#events.shift()
         this.#droppedEvents += 1
+        this.#floodDroppedEvents += 1
       }
     }
   }
@@ -263,14 +302,10 @@ class MqttLive implements Live {
       this.#log.warn({ dropped: this.#droppedEvents }, 'event flood: the oldest pending events were dropped')
       this.#droppedEvents = 0
     }
-    const io = this.#io
-    if (!io) return
-    if (this.#registryChanged) {
-      // Devices came or went: a fresh snapshot carries them, and it already holds every pending delta.
-      this.#registryChanged = false
-      io.emit('snapshot', this.#snapshot())
-    } else if (deltas.length > 0) io.emit('deltas', deltas)
-    if (events.length > 0) io.emit('events', events)
+    // Devices came or went: a fresh snapshot carries them, and it already holds every pending delta.
+    const snapshot = this.#registryChanged
+    this.#registryChanged = false
+    this.#feed.send({ snapshot, deltas, events }, Date.now())
   }
 
   /** Resolves once the first attempt has settled: subscribed, or failed and retrying in the background. */

@@ -1,14 +1,22 @@
 /**
  * Real parts for the api tests: an Aedes broker on a loopback port, SQLite stores in a temp folder with a small
- * compound, the live view, the app, MQTT "devices" and socket.io clients. Everything a test opens is closed in
- * `closeAll` (registered with `afterEach`), newest first.
+ * compound, the live view, the app, MQTT "devices", socket.io clients and a TCP proxy that can stop reading. Everything
+ * a test opens is closed in `closeAll` (registered with `afterEach`), newest first.
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
-import { createServer } from 'node:net'
+import { createServer, type Socket as TcpSocket, connect as tcpConnect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { DeviceKind, ServerToClientEvents, SiteManifest } from '@fm/protocol'
+import type {
+  BrokerStatus,
+  DeviceDelta,
+  DeviceKind,
+  DeviceView,
+  LiveSnapshot,
+  ServerToClientEvents,
+  SiteManifest,
+} from '@fm/protocol'
 import { dataFiles, openStore, openTimeSeries, type Store, type TimeSeriesStore } from '@fm/store'
 import { Aedes, type AedesOptions, type Client } from 'aedes'
 import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt'
@@ -69,6 +77,11 @@ export interface TestBroker {
   url: string
   /** Closes the connections of the clients whose id starts with `prefix`, as a broker restart would. */
   dropClients(prefix: string): void
+  /**
+   * Publishes from inside the broker, as our broker publishes its own status (`fm/services/broker/status`): no MQTT
+   * client, and so no ACL, is involved; no service role may publish there.
+   */
+  publish(topic: string, payload: string, options?: { retain?: boolean }): Promise<void>
 }
 
 export async function startBroker(options: AedesOptions = {}): Promise<TestBroker> {
@@ -86,6 +99,17 @@ export async function startBroker(options: AedesOptions = {}): Promise<TestBroke
     url: `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`,
     dropClients(prefix) {
       for (const client of clients) if (client.id.startsWith(prefix)) client.close()
+    },
+    publish(topic, payload, { retain = false } = {}) {
+      const packet = {
+        cmd: 'publish' as const,
+        topic,
+        payload: Buffer.from(payload),
+        qos: 1 as const,
+        retain,
+        dup: false,
+      }
+      return new Promise((resolve, reject) => aedes.publish(packet, (error) => (error ? reject(error) : resolve())))
     },
   }
 }
@@ -125,6 +149,24 @@ export async function openStores(): Promise<{ dataDir: string; store: Store; tim
   return { dataDir, store, timeseries }
 }
 
+/** A healthy broker's status, as it publishes it on `fm/services/broker/status`, fresh now. */
+export function brokerStatus(overrides: Partial<BrokerStatus> = {}): BrokerStatus {
+  const now = Date.now()
+  return {
+    online: true,
+    ts: now,
+    intervalMs: 5_000,
+    startedAt: now - 3_600_000,
+    connections: { clients: 42, devices: 39, max: 10_000, authPending: 1 },
+    messages: { inTotal: 120_000, outTotal: 240_500, inPerSec: 33.5, outPerSec: 67 },
+    throttled: { clients: 0, total: 17 },
+    dropped: { 'auth-failed': 4, 'slow-consumer': 1 },
+    queues: { outgoingBytes: 2_048, largestOutgoingBytes: 1_024, slowConsumerLimitBytes: 8 * 1024 * 1024 },
+    memory: { rssBytes: 95_000_000, heapUsedBytes: 41_000_000 },
+    ...overrides,
+  }
+}
+
 export const testLogger = pino({ level: process.env.FM_TEST_LOG_LEVEL ?? 'silent' })
 
 export interface Api {
@@ -142,6 +184,7 @@ export interface ApiOptions {
   registryReloadMinIntervalMs?: number
   /** Hooks of the test broker, e.g. an `authorizeSubscribe` that refuses. */
   aedes?: AedesOptions
+  stuckTimeoutMs?: number
 }
 
 /** The whole api on real parts; `dashboardDir` defaults to a folder without a build. */
@@ -164,6 +207,7 @@ export async function startApi(options: ApiOptions = {}): Promise<Api> {
     ...(options.registryReloadMinIntervalMs === undefined
       ? {}
       : { registryReloadMinIntervalMs: options.registryReloadMinIntervalMs }),
+    ...(options.stuckTimeoutMs === undefined ? {} : { stuckTimeoutMs: options.stuckTimeoutMs }),
   })
   await live.start()
   defer(() => live.stop())
@@ -201,8 +245,15 @@ export interface Recorder {
   next<E extends EventName>(event: E, matches?: (data: EventData<E>) => boolean): Promise<EventData<E>>
 }
 
-export async function connectRecorder(api: Api): Promise<Recorder> {
-  const address = await api.app.listen({ host: '127.0.0.1', port: 0 })
+/** The app's URL on loopback; it starts listening on the first call. */
+export async function listen(api: Api): Promise<string> {
+  if (!api.app.server.listening) await api.app.listen({ host: '127.0.0.1', port: 0 })
+  return `http://127.0.0.1:${(api.app.server.address() as AddressInfo).port}`
+}
+
+/** `address` defaults to the app's own; a `StallingProxy`'s to put one between. */
+export async function connectRecorder(api: Api, address?: string): Promise<Recorder> {
+  address ??= await listen(api)
   const socket: Socket<ServerToClientEvents> = connectSocket(address, { transports: ['websocket'], autoConnect: false })
   defer(() => socket.disconnect())
   const received: Received[] = []
@@ -227,4 +278,99 @@ export async function connectRecorder(api: Api): Promise<Recorder> {
       })
     },
   }
+}
+
+/** What a client knows of each device: its last snapshot with every later delta applied in order, as the dashboard. */
+export function clientState(recorder: Recorder): Map<string, LiveFields> {
+  const state = new Map<string, LiveFields>()
+  for (const { event, data } of recorder.received) {
+    if (event === 'snapshot') {
+      state.clear()
+      for (const device of (data as LiveSnapshot).devices) state.set(device.id, liveFields(device))
+    } else if (event === 'deltas') {
+      for (const delta of data as DeviceDelta[]) {
+        const current = state.get(delta.id)
+        if (!current) continue
+        state.set(delta.id, {
+          online: delta.online ?? current.online,
+          lastSeen: delta.lastSeen ?? current.lastSeen,
+          values: { ...current.values, ...delta.values },
+          valuesTs: delta.valuesTs ?? current.valuesTs,
+        })
+      }
+    }
+  }
+  return state
+}
+
+export type LiveFields = Pick<DeviceView, 'online' | 'lastSeen' | 'values' | 'valuesTs'>
+
+export function liveFields({ online, lastSeen, values, valuesTs }: DeviceView): LiveFields {
+  return { online, lastSeen, values, valuesTs }
+}
+
+/**
+ * A TCP proxy in front of `target` whose `pause()` stops reading what the server sends, as a browser tab that is
+ * frozen or behind a dead link: the server's writes pile up in the kernel buffers until it can write no more.
+ */
+export interface StallingProxy {
+  url: string
+  pause(): void
+  resume(): void
+}
+
+export async function stallingProxy(target: string): Promise<StallingProxy> {
+  const { hostname, port } = new URL(target)
+  const upstreams = new Set<TcpSocket>()
+  const sockets = new Set<TcpSocket>()
+  let paused = false
+  const server = createServer((downstream) => {
+    const upstream = tcpConnect(Number(port), hostname)
+    upstreams.add(upstream)
+    if (paused) upstream.pause()
+    // by hand rather than `pipe`, whose drain handling would resume a paused upstream
+    downstream.on('data', (chunk) => upstream.write(chunk))
+    upstream.on('data', (chunk) => downstream.write(chunk))
+    upstream.on('end', () => downstream.end())
+    downstream.on('end', () => upstream.end())
+    for (const side of [upstream, downstream]) {
+      sockets.add(side)
+      side.on('close', () => {
+        sockets.delete(side)
+        upstreams.delete(side)
+      })
+      side.on('error', () => {
+        upstream.destroy()
+        downstream.destroy()
+      })
+    }
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  defer(async () => {
+    for (const socket of sockets) socket.destroy()
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+  })
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    pause() {
+      paused = true
+      for (const upstream of upstreams) upstream.pause()
+    },
+    resume() {
+      paused = false
+      for (const upstream of upstreams) upstream.resume()
+    },
+  }
+}
+
+/** One sample of a Prometheus text exposition, by name and labels as written (`fm_broker_connections{kind="devices"}`). */
+export async function scrape(api: Api): Promise<Map<string, number>> {
+  const response = await api.app.inject('/metrics')
+  const samples = new Map<string, number>()
+  for (const line of response.body.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue
+    const space = line.lastIndexOf(' ')
+    samples.set(line.slice(0, space), Number(line.slice(space + 1)))
+  }
+  return samples
 }

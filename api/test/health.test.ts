@@ -1,6 +1,6 @@
-import type { Health, IngestStatus } from '@fm/protocol'
+import type { BrokerStatus, Health, IngestStatus } from '@fm/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
-import { builtDashboard, closeAll, connectClient, startApi } from './fixtures.ts'
+import { type Api, brokerStatus, builtDashboard, closeAll, connectClient, startApi } from './fixtures.ts'
 
 afterEach(closeAll)
 
@@ -21,18 +21,25 @@ async function publishIngestStatus(brokerUrl: string, status: IngestStatus): Pro
   await ingest.publishAsync('fm/services/ingest/status', JSON.stringify(status), { qos: 1, retain: true })
 }
 
+/** As the broker does: from inside, retained; then waits until the api has it. */
+async function publishBrokerStatus(api: Api, status: BrokerStatus): Promise<void> {
+  await api.broker.publish('fm/services/broker/status', JSON.stringify(status), { retain: true })
+  await expect.poll(() => api.live.brokerStatus()).toEqual(status)
+}
+
 describe('GET /api/health', () => {
   it('is ok when every part is, with device and ingest counters', async () => {
     const api = await startApi({ dashboardDir: builtDashboard() })
     await publishIngestStatus(api.brokerUrl, ingestStatus())
     await expect.poll(() => api.live.ingestStatus()).toBeDefined()
+    await publishBrokerStatus(api, brokerStatus())
 
     const response = await api.app.inject('/api/health')
 
     expect(response.statusCode).toBe(200)
     const health = response.json<Health>()
     expect(health.status).toBe('ok')
-    for (const part of ['mqtt', 'store', 'timeseries', 'ingest', 'dashboard']) {
+    for (const part of ['mqtt', 'broker', 'store', 'timeseries', 'ingest', 'dashboard']) {
       expect(health.parts[part]).toEqual({ status: 'ok' })
     }
     expect(health.devices).toEqual({ total: 3, online: 0 })
@@ -171,5 +178,108 @@ describe('GET /api/health', () => {
       status: 'degraded',
       detail: expect.stringContaining('npm run build'),
     })
+  })
+})
+
+describe('GET /api/health, the broker', () => {
+  it('is ok, with the broker section, when the broker reports online and fresh', async () => {
+    const api = await startApi({ dashboardDir: builtDashboard() })
+    const status = brokerStatus()
+    await publishBrokerStatus(api, status)
+
+    const health = (await api.app.inject('/api/health')).json<Health>()
+
+    expect(health.parts.broker).toEqual({ status: 'ok' })
+    expect(health.parts.mqtt).toEqual({ status: 'ok' })
+    expect(health.broker).toEqual(status)
+  })
+
+  it('is degraded, saying so, while no broker status has been received', async () => {
+    const api = await startApi({ dashboardDir: builtDashboard() })
+
+    const response = await api.app.inject('/api/health')
+
+    expect(response.statusCode).toBe(200)
+    const health = response.json<Health>()
+    expect(health.parts.broker).toEqual({
+      status: 'degraded',
+      detail: expect.stringContaining('no status received from the broker'),
+    })
+    expect(health.broker).toBeUndefined()
+  })
+
+  it('is degraded when the broker status is older than three of its intervals', async () => {
+    const api = await startApi({ dashboardDir: builtDashboard() })
+    await publishBrokerStatus(api, brokerStatus({ ts: Date.now() - 60_000, intervalMs: 5_000 }))
+
+    const health = (await api.app.inject('/api/health')).json<Health>()
+
+    expect(health.parts.broker).toEqual({ status: 'degraded', detail: expect.stringContaining('stale') })
+    expect(health.status).toBe('degraded')
+  })
+
+  it('answers 503 once the broker announced it is going offline', async () => {
+    const api = await startApi({ dashboardDir: builtDashboard() })
+    await publishBrokerStatus(api, brokerStatus({ online: false }))
+
+    const response = await api.app.inject('/api/health')
+
+    expect(response.statusCode).toBe(503)
+    const health = response.json<Health>()
+    expect(health).toMatchObject({ status: 'down', parts: { broker: { status: 'down' } } })
+    expect(health.broker?.online).toBe(false)
+  })
+
+  it('is degraded while the broker throttles clients, saying how many', async () => {
+    const api = await startApi({ dashboardDir: builtDashboard() })
+    await publishBrokerStatus(api, brokerStatus({ throttled: { clients: 2, total: 380 } }))
+
+    const health = (await api.app.inject('/api/health')).json<Health>()
+
+    expect(health.parts.broker).toEqual({
+      status: 'degraded',
+      detail: expect.stringContaining('2 client(s) publishing over their rate limit are being throttled'),
+    })
+  })
+
+  it.each([
+    [500_000, { status: 'ok' }],
+    [
+      500_001,
+      {
+        status: 'degraded',
+        detail: 'a subscriber has 500001 bytes unread, 50 % of the limit at which it is disconnected',
+      },
+    ],
+  ] as const)(
+    'counts a subscriber %i bytes behind, of a 1 MB slow-consumer limit, as %o',
+    async (largestOutgoingBytes, part) => {
+      const api = await startApi({ dashboardDir: builtDashboard() })
+      const queues = {
+        outgoingBytes: largestOutgoingBytes + 10_000,
+        largestOutgoingBytes,
+        slowConsumerLimitBytes: 1_000_000,
+      }
+      await publishBrokerStatus(api, brokerStatus({ queues }))
+
+      const health = (await api.app.inject('/api/health')).json<Health>()
+
+      expect(health.parts.broker).toEqual(part)
+    },
+  )
+
+  it('keeps the last good status when an invalid one arrives, and forgets it when the retained status is cleared', async () => {
+    const api = await startApi({ dashboardDir: builtDashboard() })
+    const status = brokerStatus()
+    await publishBrokerStatus(api, status)
+
+    await api.broker.publish('fm/services/broker/status', JSON.stringify({ online: 'yes' }), { retain: true })
+    // one publisher, delivered in order: once the marker shows, the invalid status was handled
+    await api.broker.publish('fm/services/ingest/status', JSON.stringify(ingestStatus()), { retain: true })
+    await expect.poll(() => api.live.ingestStatus()).toBeDefined()
+    expect(api.live.brokerStatus()).toEqual(status)
+
+    await api.broker.publish('fm/services/broker/status', '', { retain: true })
+    await expect.poll(() => api.live.brokerStatus()).toBeUndefined()
   })
 })

@@ -1,6 +1,6 @@
-import type { DeviceStatus, DeviceView, Reading } from '@fm/protocol'
+import type { DeviceDelta, DeviceStatus, DeviceView, Reading } from '@fm/protocol'
 import { describe, expect, it } from 'vitest'
-import { LiveState } from '../src/live-state.ts'
+import { LiveState, mergeDelta } from '../src/live-state.ts'
 
 function view(id: string, overrides: Partial<DeviceView> = {}): DeviceView {
   return {
@@ -126,5 +126,62 @@ describe('LiveState', () => {
 
     expect(state.list({ kind: 'pump' }).map((device) => device.id)).toEqual(['pump-1'])
     expect(state.list({ siteId: 'xingfuli' }).map((device) => device.id)).toEqual(['tank-1', 'pump-1'])
+  })
+})
+
+/** As a client applies a delta (dashboard/src/live/store.ts): every key it carries overwrites. */
+function applied(device: DeviceView, delta: DeviceDelta): DeviceView {
+  return {
+    ...device,
+    online: delta.online ?? device.online,
+    lastSeen: delta.lastSeen ?? device.lastSeen,
+    values: { ...device.values, ...delta.values },
+    valuesTs: delta.valuesTs ?? device.valuesTs,
+  }
+}
+
+describe('mergeDelta', () => {
+  it('folds the deltas of several flushes into one that leaves a client where all of them in order would', () => {
+    const initial = view('tank-1', { values: { overflow: false } })
+    const state = new LiveState([initial])
+    const flushes: DeviceDelta[][] = []
+    state.applyStatus(status(1000, true), true, 1000)
+    state.applyReading(reading(1000, { level_pct: 40, overflow: false }), 1000)
+    flushes.push(state.takeDeltas())
+    state.applyReading(reading(2000, { level_pct: 41 }), 2000)
+    flushes.push(state.takeDeltas())
+    state.applyStatus(status(3000, false), false, 3000)
+    flushes.push(state.takeDeltas())
+    state.applyReading(reading(1500, { level_pct: 10, volume_m3: 140 }), 4000) // older: fills only what is missing
+    state.applyStatus(status(5000, true), false, 5000)
+    flushes.push(state.takeDeltas())
+
+    const deltas = flushes.flat()
+    const folded = deltas.reduce(mergeDelta)
+    const inOrder = deltas.reduce(applied, initial)
+
+    expect(applied(initial, folded)).toEqual(inOrder)
+    expect(inOrder).toEqual(state.get('tank-1'))
+    expect(folded).toEqual({
+      id: 'tank-1',
+      online: true,
+      lastSeen: 5000,
+      values: { level_pct: 41, volume_m3: 140 },
+      valuesTs: 2000,
+    })
+  })
+
+  it('changes neither delta', () => {
+    const earlier: DeviceDelta = { id: 'tank-1', values: { level_pct: 40 }, valuesTs: 1000 }
+    const later: DeviceDelta = { id: 'tank-1', values: { level_pct: 41 }, lastSeen: 2000 }
+
+    expect(mergeDelta(earlier, later)).toEqual({
+      id: 'tank-1',
+      values: { level_pct: 41 },
+      valuesTs: 1000,
+      lastSeen: 2000,
+    })
+    expect(earlier).toEqual({ id: 'tank-1', values: { level_pct: 40 }, valuesTs: 1000 })
+    expect(later).toEqual({ id: 'tank-1', values: { level_pct: 41 }, lastSeen: 2000 })
   })
 })

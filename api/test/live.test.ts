@@ -1,6 +1,22 @@
-import type { DeviceDelta } from '@fm/protocol'
-import { afterEach, describe, expect, it } from 'vitest'
-import { closeAll, compound, connectClient, connectRecorder, deviceTopic, type Recorder, startApi } from './fixtures.ts'
+import { type DeviceDelta, FIRE_POINT_STATES } from '@fm/protocol'
+import type { MqttClient } from 'mqtt'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { MAX_HELD_EVENTS, MAX_QUEUED_FRAMES } from '../src/live-feed.ts'
+import {
+  type Api,
+  clientState,
+  closeAll,
+  compound,
+  connectClient,
+  connectRecorder,
+  deviceTopic,
+  listen,
+  liveFields,
+  type Recorder,
+  scrape,
+  stallingProxy,
+  startApi,
+} from './fixtures.ts'
 
 afterEach(closeAll)
 
@@ -233,5 +249,160 @@ describe('live over socket.io', () => {
 
     expect(snapshot.devices.find((device) => device.id === 'tank-2')).toMatchObject({ values: { level_pct: 88 } })
     expect(api.live.devices()).toHaveLength(4)
+  })
+})
+
+describe('live over socket.io, to a socket that stops reading', () => {
+  const PANEL_EVENTS = deviceTopic('fire-alarm-panel', 'fap-1', 'event')
+  /** Events per burst: as many as one flush carries (MAX_PENDING_EVENTS in live.ts). */
+  const BURST = 1_000
+  /** Frames engine.io may hold for a stalled socket: the last flush's two beyond the limit, and a heartbeat. */
+  const QUEUED_FRAMES_BOUND = MAX_QUEUED_FRAMES + 2
+
+  /** The largest event there is, about 650 bytes: a fire point with a 64-character zone and description. */
+  function firePoint(loop: number, point: number): string {
+    const states = FIRE_POINT_STATES.filter((state) => state !== 'normal')
+    return JSON.stringify({ type: 'point', loop, point, zone: '幸'.repeat(64), description: '福'.repeat(64), states })
+  }
+
+  /** The compound plus a fire alarm panel, learnt by the api from its first event; both sockets see it. */
+  async function withPanel(api: Api, recorders: Recorder[]): Promise<MqttClient> {
+    const manifest = compound()
+    manifest.devices.push({ id: 'fap-1', kind: 'fire-alarm-panel', name: '消防报警主机', password: 'fap-1-password-x' })
+    await api.store.provisionSite(manifest)
+    const panel = await connectClient(api.brokerUrl)
+    await panel.publishAsync(PANEL_EVENTS, firePoint(0, 0))
+    for (const recorder of recorders) {
+      await recorder.next('snapshot', (snapshot) => snapshot.devices.some((device) => device.id === 'fap-1'))
+    }
+    return panel
+  }
+
+  /** One flush's worth of events; resolves once the healthy socket has the last one, so the api sent them all. */
+  async function burst(panel: MqttClient, healthy: Recorder, loop: number): Promise<void> {
+    await Promise.all(
+      Array.from({ length: BURST }, (_, point) => panel.publishAsync(PANEL_EVENTS, firePoint(loop, point))),
+    )
+    await lastOfBurst(healthy, loop)
+  }
+
+  function lastOfBurst(recorder: Recorder, loop: number) {
+    return recorder.next('events', (events) =>
+      events.some(({ event }) => event.type === 'point' && event.loop === loop && event.point === BURST - 1),
+    )
+  }
+
+  /**
+   * Bursts of events until `until` holds: a few megabytes fill the kernel buffers between the api and a client that
+   * does not read (about 4 MB on Linux loopback), after which the api can write to it no more.
+   */
+  async function fillUntil(
+    api: Api,
+    panel: MqttClient,
+    healthy: Recorder,
+    until: (samples: Map<string, number>) => boolean,
+  ) {
+    let loop = 0
+    for (let samples = await scrape(api); !until(samples); samples = await scrape(api)) {
+      // a server that kept queueing for the stalled socket would grow here, burst after burst
+      expect(samples.get('fm_api_live_queued_frames')).toBeLessThanOrEqual(QUEUED_FRAMES_BOUND)
+      loop += 1
+      expect(loop, 'bursts sent without the api noticing the stalled socket').toBeLessThan(200)
+      await burst(panel, healthy, loop)
+    }
+    return loop
+  }
+
+  function expectedState(api: Api) {
+    return new Map(api.live.devices().map((device) => [device.id, liveFields(device)]))
+  }
+
+  it('holds one delta per device and a bounded number of events for a stalled socket while the other gets its deltas, and brings it to the same state once it reads again', {
+    timeout: 90_000,
+  }, async () => {
+    const api = await startApi({ registryReloadMinIntervalMs: 0 })
+    const healthy = await connectRecorder(api)
+    const proxy = await stallingProxy(await listen(api))
+    const slow = await connectRecorder(api, proxy.url)
+    const panel = await withPanel(api, [healthy, slow])
+    const tank = await connectClient(api.brokerUrl)
+    const pump = await connectClient(api.brokerUrl)
+
+    proxy.pause()
+    let loop = await fillUntil(api, panel, healthy, (samples) => samples.get('fm_api_live_lagging_clients') === 1)
+
+    for (let level = 1; level <= 12; level += 1) {
+      await tank.publishAsync(deviceTopic('water-tank', 'tank-1', 'telemetry'), JSON.stringify({ level_pct: level }))
+      if (level % 4 === 0) {
+        await pump.publishAsync(deviceTopic('pump', 'pump-1', 'status'), JSON.stringify({ online: level !== 8 }), {
+          qos: 1,
+          retain: true,
+        })
+        loop += 1
+        await burst(panel, healthy, loop)
+      }
+      await healthy.next(
+        'deltas',
+        hasDelta('tank-1', (delta) => delta.values?.level_pct === level),
+      )
+
+      const samples = await scrape(api)
+      expect(samples.get('fm_api_live_clients')).toBe(2)
+      expect(samples.get('fm_api_live_lagging_clients')).toBe(1)
+      expect(samples.get('fm_api_live_queued_frames')).toBeLessThanOrEqual(QUEUED_FRAMES_BOUND)
+      expect(samples.get('fm_api_live_held_deltas')).toBeLessThanOrEqual(api.live.devices().length)
+      expect(samples.get('fm_api_live_held_events')).toBeLessThanOrEqual(MAX_HELD_EVENTS)
+    }
+    const stalled = await scrape(api)
+    expect(stalled.get('fm_api_live_dropped_events_total{reason="lagging"}')).toBeGreaterThan(0)
+    expect(stalled.get('fm_api_live_dropped_events_total{reason="flood"}')).toBe(0)
+    expect(stalled.get('fm_api_live_stuck_disconnects_total')).toBe(0)
+
+    proxy.resume()
+    await lastOfBurst(slow, loop)
+    await vi.waitFor(
+      () => {
+        const expected = expectedState(api)
+        expect(clientState(slow)).toEqual(expected)
+        expect(clientState(healthy)).toEqual(expected)
+      },
+      { timeout: 30_000 },
+    )
+    expect(clientState(slow).get('tank-1')?.values.level_pct).toBe(12)
+    expect(clientState(slow).get('pump-1')?.online).toBe(true)
+    const caughtUp = await scrape(api)
+    expect(caughtUp.get('fm_api_live_lagging_clients')).toBe(0)
+    expect(caughtUp.get('fm_api_live_held_deltas')).toBe(0)
+    expect(slow.received.filter((entry) => entry.event === 'snapshot')).toHaveLength(2)
+  })
+
+  it('closes a socket that takes nothing for longer than the stuck timeout; it reconnects to a fresh snapshot', {
+    timeout: 90_000,
+  }, async () => {
+    const api = await startApi({ registryReloadMinIntervalMs: 0, stuckTimeoutMs: 1 })
+    const healthy = await connectRecorder(api)
+    const proxy = await stallingProxy(await listen(api))
+    const slow = await connectRecorder(api, proxy.url)
+    const panel = await withPanel(api, [healthy, slow])
+    const tank = await connectClient(api.brokerUrl)
+
+    proxy.pause()
+    await fillUntil(api, panel, healthy, (samples) => samples.get('fm_api_live_stuck_disconnects_total') === 1)
+    const closed = await scrape(api)
+    expect(closed.get('fm_api_live_clients')).toBe(1)
+    expect(closed.get('fm_api_live_lagging_clients')).toBe(0)
+    await tank.publishAsync(deviceTopic('water-tank', 'tank-1', 'telemetry'), JSON.stringify({ level_pct: 99 }))
+    await healthy.next(
+      'deltas',
+      hasDelta('tank-1', (delta) => delta.values?.level_pct === 99),
+    )
+
+    proxy.resume()
+    await slow.next('snapshot', (snapshot) =>
+      snapshot.devices.some((device) => device.id === 'tank-1' && device.values.level_pct === 99),
+    )
+    await vi.waitFor(() => expect(clientState(slow)).toEqual(expectedState(api)))
+    expect(clientState(healthy)).toEqual(expectedState(api))
+    expect((await scrape(api)).get('fm_api_live_clients')).toBe(2)
   })
 })

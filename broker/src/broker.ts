@@ -24,11 +24,6 @@ const CONNECT_TIMEOUT_MS = 10_000
  */
 const HEARTBEAT_INTERVAL_MS = 60_000
 
-/**
- * Longest keepalive a client may ask for, seconds. A dead device is noticed after 1.5 × its keepalive, so an unlimited
- * one could stay "online" for hours; 0 (no keepalive at all) is refused for the same reason.
- */
-const KEEPALIVE_LIMIT_S = 900
 /** Packets a client may send before its CONNECT is answered (aedes' default, stated because it bounds memory). */
 const QUEUE_LIMIT = 42
 /**
@@ -108,7 +103,6 @@ export async function createBroker(config: BrokerConfig, deps: BrokerDeps): Prom
     ...access.hooks,
     connectTimeout: CONNECT_TIMEOUT_MS,
     heartbeatInterval: HEARTBEAT_INTERVAL_MS,
-    keepaliveLimit: KEEPALIVE_LIMIT_S,
     queueLimit: QUEUE_LIMIT,
     drainTimeout: DRAIN_TIMEOUT_MS,
     // mqemitter 7.1 (Aedes' message bus) queues publishes beyond `concurrency` and, when one completes, runs the next

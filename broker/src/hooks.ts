@@ -87,6 +87,10 @@ function nameOf(principal: Principal | undefined): string | undefined {
   return principal.type === 'device' ? principal.device.id : principal.username
 }
 
+const DENIAL_LOG_INTERVAL_MS = 60_000
+/** Beyond this many clients with recent denials the memory of them is reset: a bound, not a policy. */
+const MAX_DENIAL_LOG_KEYS = 10_000
+
 const refusal = (returnCode: RefusalCode, reason: string): Identity => ({ ok: false, returnCode, reason })
 const NO_PRINCIPAL: Decision = { ok: false, reason: 'no authenticated principal' }
 
@@ -118,6 +122,8 @@ export class AccessControl {
   /** Device logins being checked or waiting for their turn. */
   #pendingLogins = 0
   readonly #now: () => number
+  /** When a denial was last logged per message and client, and how many were not logged since. */
+  readonly #denialLog = new Map<string, { at: number; suppressed: number }>()
 
   constructor(deps: AccessControlDeps) {
     this.#store = deps.store
@@ -345,9 +351,23 @@ export class AccessControl {
     callback(null, null)
   }
 
+  /**
+   * One line per client and message per minute: a device that reconnects and misbehaves again every second must not
+   * bury the log (the counters count every time). The next line says how many were left out.
+   */
   #logDenial(message: string, client: Client | null, target: PublishPacket | Subscription, reason: string): void {
+    const key = `${message}\u0000${client?.id ?? ''}`
+    const now = this.#now()
+    const last = this.#denialLog.get(key)
+    if (last && now - last.at < DENIAL_LOG_INTERVAL_MS) {
+      last.suppressed++
+      return
+    }
+    if (this.#denialLog.size >= MAX_DENIAL_LOG_KEYS) this.#denialLog.clear()
+    this.#denialLog.set(key, { at: now, suppressed: 0 })
     const principal = client ? nameOf(this.#principals.get(client)) : undefined
     const remote = client ? this.#remoteAddress(client) : undefined
-    this.#logger.warn({ clientId: client?.id, principal, remote, topic: target.topic, reason }, message)
+    const suppressed = last?.suppressed ? { suppressedSinceLastLine: last.suppressed } : {}
+    this.#logger.warn({ clientId: client?.id, principal, remote, topic: target.topic, reason, ...suppressed }, message)
   }
 }

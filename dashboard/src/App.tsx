@@ -6,6 +6,7 @@ import { useConnection, useSnapshotReady } from './live/store.ts'
 import { DevicePage } from './pages/DevicePage.tsx'
 import { NotFoundPage } from './pages/NotFoundPage.tsx'
 import { OverviewPage } from './pages/OverviewPage.tsx'
+import { SystemPage } from './pages/SystemPage.tsx'
 
 /** Says so when the values on screen stopped being live: a frozen screen must never look like a quiet night. */
 function StaleBanner() {
@@ -58,6 +59,8 @@ export function App() {
       <Route element={<AppShell />}>
         <Route index element={<OverviewPage />} />
         <Route path="devices/:deviceId" element={<DevicePage />} />
+        {/* Open to everyone for now; the identity issue will restrict it to admins and supervisors. */}
+        <Route path="system" element={<SystemPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

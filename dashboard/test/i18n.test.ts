@@ -1,6 +1,9 @@
 import {
+  BROKER_DROP_REASONS,
   DEVICE_KINDS,
   FIRE_POINT_STATES,
+  IngestTimeSeriesStatus,
+  PartHealth,
   PLATE_COLORS,
   PlateEvent,
   ROOM_TYPES,
@@ -8,7 +11,18 @@ import {
   telemetryFields,
 } from '@fm/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
-import { formatAgo, formatFieldValue, localName, withUnit } from '../src/i18n/format.ts'
+import { KNOWN_PARTS } from '../src/health/parts.ts'
+import {
+  formatAgo,
+  formatBytes,
+  formatElapsed,
+  formatFieldValue,
+  formatFill,
+  formatMiB,
+  formatRate,
+  localName,
+  withUnit,
+} from '../src/i18n/format.ts'
 import { createI18n, LANGUAGE_STORAGE_KEY, LANGUAGES, storedLanguage } from '../src/i18n/i18n.ts'
 
 /** Every label a language must have, derived from the protocol so that a new field or kind fails here first. */
@@ -29,13 +43,17 @@ function requiredKeys(): string[] {
   for (const direction of PlateEvent.properties.direction.enum) keys.push(`events.directions.${direction}`)
   for (const method of ScanEvent.properties.method.enum) keys.push(`events.scanMethods.${method}`)
   for (const level of ['normal', 'attention', 'fault', 'offline']) keys.push(`status.${level}`)
+  for (const reason of BROKER_DROP_REASONS) keys.push(`system.dropReasons.${reason}`)
+  for (const state of PartHealth.properties.status.enum) keys.push(`system.states.${state}`)
+  for (const name of IngestTimeSeriesStatus.properties.name.enum) keys.push(`system.ingest.backends.${name}`)
+  for (const part of KNOWN_PARTS) keys.push(`system.parts.${part}`, `system.partHints.${part}`)
   return keys
 }
 
 describe.each(LANGUAGES)('%s resources', (language) => {
   const i18n = createI18n(language)
 
-  it('label every device kind, telemetry field, enum and boolean value, room type and event detail', () => {
+  it('label every device kind, telemetry field, enum and boolean value, room type, event detail, health state and broker drop reason', () => {
     const missing = requiredKeys().filter((key) => !i18n.exists(key, { lng: language, fallbackLng: false }))
     expect(missing).toEqual([])
     // The check itself must be able to fail: a key that no language has.
@@ -111,5 +129,38 @@ describe('formatting', () => {
   it('says how long ago in the largest whole unit', () => {
     expect(formatAgo(1_000, 4_000, 'en')).toBe('3 seconds ago')
     expect(formatAgo(0, 120_000, 'zh-CN')).toBe('2分钟前')
+  })
+
+  it('prints elapsed times in at most two units', () => {
+    expect(formatElapsed(38, 'en', en.t)).toBe('38 ms')
+    expect(formatElapsed(4_260, 'en', en.t)).toBe('4.2 s')
+    expect(formatElapsed(42_900, 'en', en.t)).toBe('42 s')
+    expect(formatElapsed(252_000, 'en', en.t)).toBe('4 min 12 s')
+    expect(formatElapsed(2 * 3_600_000, 'en', en.t)).toBe('2 h')
+    expect(formatElapsed((3 * 86_400 + 4 * 3600 + 120) * 1000, 'zh-CN', zh.t)).toBe('3 天 4 小时')
+    expect(formatElapsed(-5, 'zh-CN', zh.t)).toBe('0 毫秒')
+  })
+
+  it('prints memory in MiB and queues in the largest binary unit they reach', () => {
+    expect(formatMiB(327_576_371, 'en')).toBe('312.4\u2009MiB')
+    expect(formatMiB(2_147_483_648, 'zh-CN')).toBe('2,048.0\u2009MiB')
+    expect(formatBytes(0, 'en')).toBe('0\u2009B')
+    expect(formatBytes(12_800, 'en')).toBe('12.5\u2009KiB')
+    expect(formatBytes(8 * 1024 * 1024, 'en')).toBe('8.0\u2009MiB')
+    expect(formatBytes(3 * 1024 ** 3, 'en')).toBe('3.0\u2009GiB')
+  })
+
+  it('prints a fill that is neither empty nor full as neither 0% nor 100%', () => {
+    expect(formatFill(0, 100, 'en')).toBe('0%')
+    expect(formatFill(1, 1000, 'en')).toBe('<1%')
+    expect(formatFill(425, 500, 'en')).toBe('85%')
+    expect(formatFill(999, 1000, 'en')).toBe('99%')
+    expect(formatFill(1000, 1000, 'en')).toBe('100%')
+    expect(formatFill(1200, 1000, 'en')).toBe('100%')
+  })
+
+  it('prints rates with a decimal while they are small', () => {
+    expect(formatRate(41.25, 'en')).toBe('41.3')
+    expect(formatRate(1234.5, 'zh-CN')).toBe('1,235')
   })
 })

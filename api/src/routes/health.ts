@@ -5,14 +5,17 @@
  * The time series has two sides: the api reads it (probed here), ingest writes it (its retained status says how
  * that goes, and how many readings wait in its spool on disk). `timeseries` is the worse of the two, `spool` is
  * ingest's spool, and the `ingest` section carries the figures: write lag, pending readings, spool depth.
+ *
+ * The broker is seen twice: `mqtt` is the api's own connection to it, `broker` is what the broker says of itself in
+ * its retained status (connections, throttling, queues), carried whole in the `broker` section.
  */
 import { access } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Health, type IngestSpoolStatus, type IngestStatus, type PartHealth } from '@fm/protocol'
+import { type BrokerStatus, Health, type IngestSpoolStatus, type IngestStatus, type PartHealth } from '@fm/protocol'
 import type { FastifyBaseLogger } from 'fastify'
 import type { RouteDeps } from '../app.ts'
-import { INGEST_STATUS_INTERVAL_MS } from '../service-status.ts'
+import { INGEST_STATUS_INTERVAL_MS, isStale, statusAgeMs } from '../service-status.ts'
 
 type Status = PartHealth['status']
 
@@ -29,11 +32,42 @@ export function worstStatus(parts: readonly PartHealth[]): Status {
 export function ingestHealth(status: IngestStatus | undefined, now: number): PartHealth {
   if (!status) return { status: 'degraded', detail: 'no status received from ingest: is it running?' }
   if (!status.online) return { status: 'down', detail: 'ingest is offline: readings are not stored, alarms not raised' }
-  const ageMs = now - status.ts
-  if (ageMs > 3 * (status.intervalMs ?? INGEST_STATUS_INTERVAL_MS)) {
-    return { status: 'degraded', detail: `ingest status is stale: last one ${Math.round(ageMs / 1000)} s ago` }
+  if (isStale(status, status.intervalMs ?? INGEST_STATUS_INTERVAL_MS, now)) {
+    const ageSec = Math.round(statusAgeMs(status, now) / 1000)
+    return { status: 'degraded', detail: `ingest status is stale: last one ${ageSec} s ago` }
   }
   return { status: 'ok' }
+}
+
+/**
+ * A subscriber with this share of the broker's slow-consumer limit unread is about to be disconnected: usually ingest
+ * or an api falling behind, which then loses what the broker dropped with the connection.
+ */
+const OUTGOING_WARN_RATIO = 0.5
+
+/** What the broker says of itself; stale after three refresh intervals without one, like ingest's. */
+export function brokerHealth(status: BrokerStatus | undefined, now: number): PartHealth {
+  if (!status) {
+    return { status: 'degraded', detail: 'no status received from the broker yet (fm/services/broker/status)' }
+  }
+  if (!status.online)
+    return { status: 'down', detail: 'the broker announced it went offline: devices and services cannot connect' }
+  if (isStale(status, status.intervalMs, now)) {
+    const ageSec = Math.round(statusAgeMs(status, now) / 1000)
+    return { status: 'degraded', detail: `broker status is stale: last one ${ageSec} s ago` }
+  }
+  const problems: string[] = []
+  const { throttled, queues } = status
+  if (throttled.clients > 0) {
+    problems.push(`${throttled.clients} client(s) publishing over their rate limit are being throttled`)
+  }
+  if (queues.largestOutgoingBytes > queues.slowConsumerLimitBytes * OUTGOING_WARN_RATIO) {
+    const percent = Math.round((queues.largestOutgoingBytes / queues.slowConsumerLimitBytes) * 100)
+    problems.push(
+      `a subscriber has ${queues.largestOutgoingBytes} bytes unread, ${percent} % of the limit at which it is disconnected`,
+    )
+  }
+  return problems.length > 0 ? { status: 'degraded', detail: problems.join('; ') } : { status: 'ok' }
 }
 
 /** Spool fill from which the part is degraded; ingest logs a warning from the same level (SPOOL_WARN_RATIO). */
@@ -111,9 +145,11 @@ export async function checkHealth(deps: RouteDeps, log: FastifyBaseLogger): Prom
     dashboardHealth(config.dashboardDir),
   ])
   const ingest = live.ingestStatus()
+  const broker = live.brokerStatus()
   const spoolPart = spoolHealth(ingest)
   const parts: Record<string, PartHealth> = {
     mqtt: live.mqttHealth(),
+    broker: brokerHealth(broker, now),
     store: storePart,
     timeseries: timeseriesHealth(timeseriesPart, ingest),
     ...(spoolPart ? { spool: spoolPart } : {}),
@@ -138,6 +174,7 @@ export async function checkHealth(deps: RouteDeps, log: FastifyBaseLogger): Prom
       ...(spool ? { spool } : {}),
     }
   }
+  if (broker) health.broker = broker
   return health
 }
 

@@ -149,3 +149,74 @@ export function formatDuration(ms: number, t: TFunction): string {
   if (hours < 24 || hours % 24 !== 0) return t('durations.hours', { n: hours })
   return t('durations.days', { n: hours / 24 })
 }
+
+const SECOND_MS = 1000
+const MINUTE_MS = 60_000
+const HOUR_MS = 3_600_000
+const DAY_MS = 86_400_000
+type DurationKey = 'seconds' | 'minutes' | 'hours' | 'days'
+/** Above a minute, an elapsed time is shown in two units: the largest it reaches and the next one down. */
+const ELAPSED_UNITS: readonly { below: number; big: [DurationKey, number]; small: [DurationKey, number] }[] = [
+  { below: HOUR_MS, big: ['minutes', MINUTE_MS], small: ['seconds', SECOND_MS] },
+  { below: DAY_MS, big: ['hours', HOUR_MS], small: ['minutes', MINUTE_MS] },
+  { below: Number.POSITIVE_INFINITY, big: ['days', DAY_MS], small: ['hours', HOUR_MS] },
+]
+
+/**
+ * An elapsed time (uptime, write lag, status age) in at most two units, so it stays short on a phone and can still
+ * be read at a glance: "850 ms", "4.2 s", "4 min 12 s", "2 h 5 min", "3 d 4 h". Seconds keep a decimal below ten,
+ * where the difference between 1.2 s and 9.8 s of lag matters.
+ */
+export function formatElapsed(ms: number, language: Language, t: TFunction): string {
+  const n = (value: number, decimals = 0) => formatNumber(value, language, decimals)
+  const span = Math.max(0, ms)
+  if (span < SECOND_MS) return t('durations.ms', { n: n(Math.round(span)) })
+  if (span < 10 * SECOND_MS) return t('durations.seconds', { n: n(Math.floor(span / 100) / 10, 1) })
+  if (span < MINUTE_MS) return t('durations.seconds', { n: n(Math.floor(span / SECOND_MS)) })
+  // The last entry has no upper bound, so `find` always finds one; the check is for the type checker.
+  const units = ELAPSED_UNITS.find((u) => span < u.below)
+  if (!units) return ''
+  const [bigKey, bigMs] = units.big
+  const [smallKey, smallMs] = units.small
+  const whole = Math.floor(span / bigMs)
+  const rest = Math.floor((span - whole * bigMs) / smallMs)
+  const head = t(`durations.${bigKey}`, { n: n(whole) })
+  return rest === 0 ? head : `${head} ${t(`durations.${smallKey}`, { n: n(rest) })}`
+}
+
+const MIB = 1024 * 1024
+const BYTE_UNITS = [
+  ['GiB', 1024 * MIB],
+  ['MiB', MIB],
+  ['KiB', 1024],
+] as const
+
+/** Memory in MiB with one decimal ("312.4 MiB"): the unit the broker's limits are thought in. */
+export function formatMiB(bytes: number, language: Language): string {
+  return `${formatNumber(bytes / MIB, language, 1)}\u2009MiB`
+}
+
+/** A byte count in the largest binary unit it reaches: "0 B", "12.5 KiB", "3.0 MiB". */
+export function formatBytes(bytes: number, language: Language): string {
+  for (const [unit, size] of BYTE_UNITS) {
+    if (bytes >= size) return `${formatNumber(bytes / size, language, 1)}\u2009${unit}`
+  }
+  return `${formatNumber(bytes, language, 0)}\u2009B`
+}
+
+/**
+ * How full something is, in whole percent of its limit, capped at 100. A fill that is not zero never reads "0%"
+ * ("<1%"), and one short of the limit never reads "100%" ("99%"): either would hide what matters.
+ */
+export function formatFill(value: number, limit: number, language: Language): string {
+  if (limit <= 0) return '—'
+  const percent = (value / limit) * 100
+  if (value > 0 && percent < 1) return `<${formatNumber(1, language, 0)}%`
+  const shown = value < limit ? Math.min(99, Math.round(percent)) : 100
+  return `${formatNumber(shown, language, 0)}%`
+}
+
+/** A rate per second: a decimal while it is small enough for one to matter ("2.5", "1,234"). */
+export function formatRate(perSecond: number, language: Language): string {
+  return formatNumber(perSecond, language, perSecond < 100 ? 1 : 0)
+}

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next'
-import { Link } from 'react-router'
+import { Link, NavLink } from 'react-router'
 import { localName } from '../../i18n/format.ts'
 import { useLanguage } from '../../i18n/i18n.ts'
 import { useSite } from '../../site/SiteContext.ts'
@@ -23,6 +23,15 @@ export function AppHeader() {
             {siteName && <span className="brand__site">{siteName}</span>}
           </span>
         </Link>
+        <nav className="app-nav" aria-label={t('nav.label')}>
+          <NavLink to="/" end>
+            {t('nav.overview')}
+          </NavLink>
+          {/* Shown to everyone for now; the identity issue will show it to admins and supervisors only. */}
+          <NavLink to="/system" data-testid="nav-system">
+            {t('nav.system')}
+          </NavLink>
+        </nav>
         <div className="app-header__tools">
           <ConnectionIndicator />
           <Clock />

@@ -1,0 +1,238 @@
+/**
+ * Delivery of the live view to the sockets, so that a slow or stuck browser holds a bounded amount of the api's memory
+ * and never delays the others.
+ *
+ * engine.io queues whatever is emitted to a socket, without limit, while the socket's transport is not writable: a
+ * websocket from a write until the kernel has taken it, which a client that stops reading makes forever. So at each
+ * flush every socket is either *in step* or *lagging*:
+ * - a socket is in step while its transport is writable and engine.io holds fewer than MAX_QUEUED_FRAMES frames for
+ *   it; the sockets in step get the batch in one broadcast, encoded once;
+ * - a lagging socket gets nothing queued. It keeps a `Backlog` instead: at most one delta per device (folded with
+ *   `mergeDelta`, so bounded by the device count) or, once the registry changed, only a mark that it needs a new
+ *   snapshot, plus at most MAX_HELD_EVENTS events, the oldest dropped and counted;
+ * - at the next flush where it takes frames again, it gets its backlog in one `deltas` (or `snapshot`) and one
+ *   `events` frame, and is in step: its state is the one a socket that never lagged has;
+ * - a socket lagging for longer than `stuckTimeoutMs` is closed; socket.io reconnects it, to a fresh snapshot.
+ *
+ * A lagging socket is looked at on every flush rather than on engine.io's `drain`: `drain` fires when queued frames
+ * are handed to the transport, so it says nothing about a socket for which nothing was queued. A recovered socket waits
+ * one flush interval at most.
+ */
+import type { ClientToServerEvents, DeviceDelta, DeviceEvent, LiveSnapshot, ServerToClientEvents } from '@fm/protocol'
+import type { Logger } from 'pino'
+import type { Server, Socket } from 'socket.io'
+import { mergeDelta } from './live-state.ts'
+
+export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents>
+type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents>
+
+/**
+ * Frames engine.io may hold, unsent, for a socket that still gets more. One flush queues at most two (deltas or a
+ * snapshot, then events), so engine.io never holds more than MAX_QUEUED_FRAMES + 1 of ours for a socket, plus its own
+ * heartbeat every 25 s. A socket in step holds none between two flushes: its transport takes them at once.
+ */
+export const MAX_QUEUED_FRAMES = 3
+/** Events held for one lagging socket; beyond it the oldest are dropped (and counted). */
+export const MAX_HELD_EVENTS = 1_000
+/** A socket lagging this long is closed; it reconnects and starts again from a snapshot. */
+export const STUCK_TIMEOUT_MS = 30_000
+
+/** What one flush sends: either a snapshot (the registry changed) or deltas, and the events since the last flush. */
+export interface FeedBatch {
+  snapshot: boolean
+  deltas: DeviceDelta[]
+  events: DeviceEvent[]
+}
+
+/** Gauges now, counters since start; `/metrics` shows them as `fm_api_live_*`. */
+export interface LiveClientStats {
+  clients: number
+  lagging: number
+  /** Frames engine.io holds for all sockets, not handed to their transport yet. */
+  queuedFrames: number
+  /** Deltas held for the lagging sockets, at most one per device and socket. */
+  heldDeltas: number
+  /** Events held for the lagging sockets, at most MAX_HELD_EVENTS per socket. */
+  heldEvents: number
+  /** Events a lagging socket never got: the oldest beyond MAX_HELD_EVENTS. */
+  droppedEvents: number
+  /** Sockets closed after lagging for longer than the stuck timeout. */
+  stuckDisconnects: number
+}
+
+/** What a lagging socket has missed, coalesced: bounded by the device count plus MAX_HELD_EVENTS events. */
+export class Backlog {
+  /** When the socket started lagging, epoch ms. */
+  readonly since: number
+  #snapshot = false
+  readonly #deltas = new Map<string, DeviceDelta>()
+  #events: DeviceEvent[] = []
+  #dropped = 0
+
+  constructor(since: number) {
+    this.since = since
+  }
+
+  get heldDeltas(): number {
+    return this.#deltas.size
+  }
+
+  get heldEvents(): number {
+    return this.#events.length
+  }
+
+  /** Events dropped since the socket started lagging. */
+  get dropped(): number {
+    return this.#dropped
+  }
+
+  /** Adds one flush's batch; returns how many events it dropped to stay within MAX_HELD_EVENTS. */
+  add(batch: FeedBatch): number {
+    if (batch.snapshot) {
+      // the snapshot is taken when the socket catches up, and holds every delta until then
+      this.#snapshot = true
+      this.#deltas.clear()
+    } else if (!this.#snapshot) {
+      for (const delta of batch.deltas) {
+        const held = this.#deltas.get(delta.id)
+        this.#deltas.set(delta.id, held ? mergeDelta(held, delta) : delta)
+      }
+    }
+    this.#events = this.#events.concat(batch.events)
+    const overflow = this.#events.length - MAX_HELD_EVENTS
+    if (overflow <= 0) return 0
+    this.#events.splice(0, overflow)
+    this.#dropped += overflow
+    return overflow
+  }
+
+  /** What to send to catch up. */
+  contents(): { snapshot: boolean; deltas: DeviceDelta[]; events: DeviceEvent[] } {
+    return { snapshot: this.#snapshot, deltas: [...this.#deltas.values()], events: this.#events }
+  }
+}
+
+interface Subscriber {
+  socket: LiveSocket
+  /** engine.io's queue for this socket: every packet is queued (`packetCreate`), all are handed over at once (`flush`). */
+  queuedFrames: number
+  backlog: Backlog | undefined
+}
+
+function takesFrames(subscriber: Subscriber): boolean {
+  return subscriber.socket.conn.transport.writable && subscriber.queuedFrames < MAX_QUEUED_FRAMES
+}
+
+export interface LiveFeedOptions {
+  logger: Logger
+  /** The current state, for a socket that connects or needs to start again. */
+  snapshot: () => LiveSnapshot
+  stuckTimeoutMs?: number
+}
+
+export class LiveFeed {
+  readonly #log: Logger
+  readonly #snapshot: () => LiveSnapshot
+  readonly #stuckTimeoutMs: number
+  readonly #subscribers = new Map<string, Subscriber>()
+  #io: LiveServer | undefined
+  #droppedEvents = 0
+  #stuckDisconnects = 0
+
+  constructor(options: LiveFeedOptions) {
+    this.#log = options.logger
+    this.#snapshot = options.snapshot
+    this.#stuckTimeoutMs = options.stuckTimeoutMs ?? STUCK_TIMEOUT_MS
+  }
+
+  /** A socket that connects gets a snapshot first, so that deltas only ever apply to a known state. */
+  attach(io: LiveServer): void {
+    this.#io = io
+    io.on('connection', (socket) => {
+      const subscriber: Subscriber = { socket, queuedFrames: 0, backlog: undefined }
+      this.#subscribers.set(socket.id, subscriber)
+      socket.conn.on('packetCreate', () => {
+        subscriber.queuedFrames += 1
+      })
+      socket.conn.on('flush', () => {
+        subscriber.queuedFrames = 0
+      })
+      socket.on('disconnect', () => this.#subscribers.delete(socket.id))
+      socket.emit('snapshot', this.#snapshot())
+    })
+  }
+
+  /** Sends one flush's batch: broadcast to the sockets in step, held for the lagging ones. */
+  send(batch: FeedBatch, now: number): void {
+    const io = this.#io
+    if (!io) return
+    const lagging: Subscriber[] = []
+    for (const subscriber of this.#subscribers.values()) {
+      if (!subscriber.backlog && !takesFrames(subscriber)) {
+        subscriber.backlog = new Backlog(now)
+        this.#log.debug({ socket: subscriber.socket.id }, 'a live socket lags: holding its deltas')
+      }
+      if (subscriber.backlog) lagging.push(subscriber)
+    }
+    // before any socket catches up below, so that none gets this batch twice
+    const inStep = io.except(lagging.map((subscriber) => subscriber.socket.id))
+    if (batch.snapshot) inStep.emit('snapshot', this.#snapshot())
+    else if (batch.deltas.length > 0) inStep.emit('deltas', batch.deltas)
+    if (batch.events.length > 0) inStep.emit('events', batch.events)
+    for (const subscriber of lagging) {
+      try {
+        this.#serveLagging(subscriber, batch, now)
+      } catch (error) {
+        // one socket's failure must not keep the others behind
+        this.#log.error({ err: error, socket: subscriber.socket.id }, 'serving a lagging live socket failed')
+      }
+    }
+  }
+
+  stats(): LiveClientStats {
+    const stats: LiveClientStats = {
+      clients: this.#subscribers.size,
+      lagging: 0,
+      queuedFrames: 0,
+      heldDeltas: 0,
+      heldEvents: 0,
+      droppedEvents: this.#droppedEvents,
+      stuckDisconnects: this.#stuckDisconnects,
+    }
+    for (const { queuedFrames, backlog } of this.#subscribers.values()) {
+      stats.queuedFrames += queuedFrames
+      if (!backlog) continue
+      stats.lagging += 1
+      stats.heldDeltas += backlog.heldDeltas
+      stats.heldEvents += backlog.heldEvents
+    }
+    return stats
+  }
+
+  #serveLagging(subscriber: Subscriber, batch: FeedBatch, now: number): void {
+    const { socket, backlog } = subscriber
+    if (!backlog) return
+    this.#droppedEvents += backlog.add(batch)
+    const laggedMs = now - backlog.since
+    if (takesFrames(subscriber)) {
+      subscriber.backlog = undefined
+      const { snapshot, deltas, events } = backlog.contents()
+      if (snapshot) socket.emit('snapshot', this.#snapshot())
+      else if (deltas.length > 0) socket.emit('deltas', deltas)
+      if (events.length > 0) socket.emit('events', events)
+      const context = { socket: socket.id, laggedMs, droppedEvents: backlog.dropped }
+      if (backlog.dropped > 0) this.#log.warn(context, 'a lagging live socket caught up without its oldest events')
+      else this.#log.debug(context, 'a lagging live socket caught up')
+    } else if (laggedMs > this.#stuckTimeoutMs) {
+      this.#subscribers.delete(socket.id)
+      this.#stuckDisconnects += 1
+      this.#log.warn(
+        { socket: socket.id, laggedMs, droppedEvents: backlog.dropped, address: socket.handshake.address },
+        'closed a live socket that took no data for too long; it reconnects to a fresh snapshot',
+      )
+      // Closing the transport, not `socket.disconnect()`: socket.io clients reconnect after a transport close but not
+      // after a server disconnect; `true` discards what engine.io holds instead of waiting for a drain that never comes.
+      socket.conn.close(true)
+    }
+  }
+}
