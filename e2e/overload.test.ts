@@ -129,14 +129,15 @@ function publishLoad(rate: number, durationMs: number): Promise<{ published: num
   return runLoad({ url: mqttUrl, site: SITE, devices: WELL_BEHAVED, durationMs, rate })
 }
 
-function fleet(kind: DeviceKind, fleetIds: string[]): Fleet {
-  const started = new Fleet({ url: mqttUrl, site: SITE, kind, ids: fleetIds, passwordPrefix: 'pw-', reconnectMs: 1000 })
+/** `reconnectMs`: 1 s for devices after a cut; a buggy firmware comes back at once, in 100 ms. */
+function fleet(kind: DeviceKind, fleetIds: string[], reconnectMs: number): Fleet {
+  const started = new Fleet({ url: mqttUrl, site: SITE, kind, ids: fleetIds, passwordPrefix: 'pw-', reconnectMs })
   cleanups.push(() => started.stop())
   return started
 }
 
 describe('the broker under overload', () => {
-  it('stays up at three times its sustainable rate, delivers every QoS 1 message of well-behaved devices and cuts off the flooders', async () => {
+  it('stays up when offered several times its sustainable rate, delivers every QoS 1 message of well-behaved devices and cuts off the flooders', async () => {
     // S: what the broker sustains for QoS 1 publishers that wait for their PUBACKs, on this machine, now
     const measured = await publishLoad(0, MEASURE_MS)
     const sustainable = Math.round((measured.published * 1000) / measured.elapsedMs)
@@ -148,7 +149,7 @@ describe('the broker under overload', () => {
     })
     await watcher.subscribeAsync(`fm/v1/${SITE}/room-environment/+/telemetry`, { qos: 1 })
 
-    const flooders = fleet('pump', flooderIds)
+    const flooders = fleet('pump', flooderIds, 100)
     await flooders.send({ type: 'connect' }, 'connected')
     const before = status
     const [load, flood] = await Promise.all([
@@ -160,6 +161,8 @@ describe('the broker under overload', () => {
       `sustainable ${sustainable}/s; offered ${offered}/s (${(offered / sustainable).toFixed(1)}×): well-behaved ${load.published} QoS 1, flooders attempted ${flood.attempted} QoS 0 and reconnected ${flood.reconnects} times`,
     )
 
+    // overloaded indeed: more was offered than the broker sustains
+    expect(offered).toBeGreaterThan(sustainable)
     expectBrokerUp()
     // every QoS 1 message the broker acknowledged to a well-behaved device reaches the subscriber
     const total = () => [...received.values()].reduce((sum, count) => sum + count, 0)
@@ -188,7 +191,7 @@ describe('a reconnect storm', () => {
     })
     await watcher.subscribeAsync(`fm/v1/${SITE}/water-tank/+/status`, { qos: 1 })
 
-    const devices = fleet('water-tank', stormIds)
+    const devices = fleet('water-tank', stormIds, 1000)
     const connected = await devices.send({ type: 'connect' }, 'connected')
     log(`${connected.devices} devices connected from cold in ${connected.elapsedMs} ms`)
     await vi.waitFor(() => expect(status?.connections.devices).toBe(STORM_DEVICES), WAIT)
