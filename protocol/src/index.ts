@@ -86,3 +86,4 @@ export {
   TOPIC_ROOT,
   type TopicResult,
 } from './topics.ts'
+export { isUserRole, USER_ROLES, type UserRole, type UserScope } from './users.ts'
