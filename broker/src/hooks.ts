@@ -115,6 +115,8 @@ export class AccessControl {
   readonly #wills = new WeakMap<Client, Will>()
   readonly #rateLimits: RateLimits
   readonly #buckets = new WeakMap<Client, TokenBucket>()
+  /** Clients closed for their rate: counted and logged once, however many of their packets were in flight. */
+  readonly #cutOff = new WeakSet<Client>()
   /** Publishes held back per throttled client; a client is throttled while it has any. */
   readonly #held = new Map<Client, number>()
   readonly #logins: LimitFunction
@@ -276,8 +278,12 @@ export class AccessControl {
     }
     const admission = bucket.take(this.#now())
     if ('exceeded' in admission) {
-      this.counters.rateLimitDisconnects++
-      this.#logDenial('publishing far beyond its rate limit, closing the connection', client, packet, 'rate limit')
+      // the other packets of the same read are refused too, but the device was cut off once
+      if (!this.#cutOff.has(client)) {
+        this.#cutOff.add(client)
+        this.counters.rateLimitDisconnects++
+        this.#logDenial('publishing far beyond its rate limit, closing the connection', client, packet, 'rate limit')
+      }
       callback(new Error('rate limit exceeded'))
       return
     }
@@ -288,16 +294,14 @@ export class AccessControl {
     }
     this.counters.throttledPublishes++
     const held = this.#held.get(client) ?? 0
-    if (held === 0) {
-      const remote = this.#remoteAddress(client)
-      this.#logger.warn({ clientId: client.id, remote, waitMs: admission.wait }, 'over its publish rate: throttling')
-    }
+    if (held === 0) this.#logDenial('over its publish rate: throttling', client, packet, `held ${admission.wait} ms`)
     this.#held.set(client, held + 1)
     setTimeout(() => {
       const left = (this.#held.get(client) ?? 1) - 1
       if (left > 0) this.#held.set(client, left)
       else this.#held.delete(client)
-      // a client that left meanwhile gets nothing forwarded: aedes checks the connection before it publishes
+      // if the device left meanwhile, a QoS 1 message is dropped with its unsent PUBACK (the device still holds it
+      // and sends it again); a QoS 0 one is forwarded, as if it had been read before the connection ended
       callback(null)
     }, admission.wait)
   }
