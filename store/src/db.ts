@@ -4,35 +4,49 @@
  * short transaction and slow work (password hashing) happens outside it.
  */
 import { join } from 'node:path'
+import { createAudit } from './audit.ts'
 import { createCredentials } from './credentials.ts'
 import { createDeviceStates } from './device-state.ts'
 import { createDeviceQueries } from './devices.ts'
 import { createEvents } from './events.ts'
 import { OPERATIONAL_MIGRATIONS } from './migrations.ts'
 import type { PasswordCost } from './passwords.ts'
+import { createSessions } from './sessions.ts'
 import { createSites } from './sites.ts'
 import { migrate, openDatabase } from './sqlite.ts'
 import type { CredentialCacheOptions, Store } from './types.ts'
+import { createUsers } from './users.ts'
 
 /** `credentialCache` bounds the cache of recently verified device credentials (defaults: 50 000 entries, 24 h). */
 export function openStore(options: {
   file: string
   credentialCache?: CredentialCacheOptions
   /**
-   * scrypt cost of the passwords this store hashes when provisioning. The default (PASSWORD_COST) is for production;
-   * tests and benchmarks that provision thousands of devices pass a cheaper one. Each hash carries its own cost.
+   * scrypt cost of the passwords this store hashes when provisioning and for users. The default (PASSWORD_COST) is
+   * for production; tests and benchmarks that provision thousands of devices pass a cheaper one. Each hash carries
+   * its own cost.
    */
   passwordCost?: PasswordCost
+  /**
+   * The clock (epoch ms) of users, sessions and the audit log: lockouts, session expiry, entry times. Tests pass a
+   * settable one instead of sleeping. Default `Date.now`.
+   */
+  now?: () => number
 }): Store {
+  const now = options.now ?? Date.now
   const db = openDatabase(options.file)
   try {
     migrate(db, OPERATIONAL_MIGRATIONS, options.file)
+    const sessions = createSessions(db, now)
     return {
       ...createSites(db, options.passwordCost),
       ...createDeviceQueries(db),
       ...createCredentials(db, options.credentialCache),
       ...createDeviceStates(db),
       ...createEvents(db),
+      ...createUsers(db, { now, passwordCost: options.passwordCost, revokeUserSessions: sessions.revokeUserSessions }),
+      ...sessions,
+      ...createAudit(db, now),
       close() {
         if (db.open) db.close()
       },

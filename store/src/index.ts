@@ -1,18 +1,34 @@
+export { AUDIT_VALUE_MAX_BYTES, DEFAULT_AUDIT_LIMIT, MAX_AUDIT_LIMIT } from './audit.ts'
 export { dataFiles, openStore } from './db.ts'
 export { ManifestError } from './manifest.ts'
 export { PASSWORD_COST, type PasswordCost } from './passwords.ts'
+export { SESSION_IDLE_MS, SESSION_TOUCH_MS, SESSION_TTL_MS } from './sessions.ts'
 export { InfluxConfigError, loadInfluxConfig, openInfluxTimeSeries } from './telemetry/influx.ts'
 export { openTimeSeries } from './telemetry/sqlite.ts'
 export type {
+  AuditActor,
+  AuditEntry,
+  AuditInput,
+  AuditOutcome,
+  AuditQuery,
   CredentialCacheOptions,
   CredentialCacheStats,
   DeviceRecord,
   DeviceState,
   DeviceStateUpdate,
+  FirstAdminResult,
   HistoryQuery,
+  LoginResult,
+  NewUser,
   ProvisionResult,
+  SessionRecord,
+  SessionStart,
   Store,
   TimeSeriesHealth,
   TimeSeriesStore,
   TimeSeriesTier,
+  UserPatch,
+  UserRecord,
 } from './types.ts'
+export { PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, UserError, type UserErrorCode } from './user-policy.ts'
+export { LOGIN_LOCK_MS, LOGIN_MAX_FAILURES } from './users.ts'

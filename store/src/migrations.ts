@@ -77,4 +77,71 @@ export const OPERATIONAL_MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX device_events_device_ts ON device_events (device_id, ts);
   `,
+  // 2: identity and access. Roles are checked by the store (isUserRole), not by a CHECK: adding a role must not
+  // need a table rebuild. The audit log names sites, users and devices without foreign keys: it outlives them.
+  `
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE CHECK (username = lower(username)),
+    display_name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    scope TEXT NOT NULL CHECK (json_valid(scope)),
+    password_hash TEXT NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+    must_change_password INTEGER NOT NULL DEFAULT 0 CHECK (must_change_password IN (0, 1)),
+    failed_logins INTEGER NOT NULL DEFAULT 0,
+    locked_until INTEGER,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    password_changed_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX users_role ON users (role);
+
+  -- only the SHA-256 of a session token is kept: a copy of the file does not let anyone in
+  CREATE TABLE sessions (
+    id TEXT PRIMARY KEY,
+    token_hash BLOB NOT NULL UNIQUE,
+    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    last_seen_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    ip TEXT,
+    user_agent TEXT
+  ) STRICT;
+  CREATE INDEX sessions_user ON sessions (user_id);
+  CREATE INDEX sessions_expires ON sessions (expires_at);
+
+  -- AUTOINCREMENT: an id is never handed out twice, so a gap or a reuse cannot hide a removed entry
+  CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    ts INTEGER NOT NULL,
+    actor_type TEXT NOT NULL CHECK (actor_type IN ('user', 'device', 'service', 'system', 'anonymous')),
+    actor_id TEXT,
+    actor_name TEXT,
+    action TEXT NOT NULL,
+    outcome TEXT NOT NULL CHECK (outcome IN ('ok', 'denied', 'failed')),
+    site_id TEXT,
+    target_type TEXT,
+    target_id TEXT,
+    ip TEXT,
+    detail TEXT CHECK (detail IS NULL OR json_valid(detail)),
+    value_before TEXT CHECK (value_before IS NULL OR json_valid(value_before)),
+    value_after TEXT CHECK (value_after IS NULL OR json_valid(value_after))
+  ) STRICT;
+  CREATE INDEX audit_log_ts ON audit_log (ts, id);
+  CREATE INDEX audit_log_actor_ts ON audit_log (actor_id, ts);
+  CREATE INDEX audit_log_site_ts ON audit_log (site_id, ts);
+  CREATE INDEX audit_log_action_ts ON audit_log (action, ts);
+
+  -- append-only whoever writes, not only through the store. An UPSERT fires the UPDATE trigger; INSERT OR REPLACE
+  -- deletes without firing DELETE triggers (unless recursive_triggers is on), hence the third trigger.
+  -- This guards against mistakes and bugs, not against someone who can edit the file or drop the triggers.
+  CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+  CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+  CREATE TRIGGER audit_log_no_replace BEFORE INSERT ON audit_log
+  WHEN EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id)
+  BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+  `,
 ]

@@ -1,5 +1,5 @@
 /**
- * Device password hashing with scrypt (RFC 7914), a memory-hard function, from `node:crypto`.
+ * Device and user password hashing with scrypt (RFC 7914), a memory-hard function, from `node:crypto`.
  * Stored as `scrypt$N$r$p$salt$hash` (base64url), so that the cost can be raised later and old hashes still verify.
  * Hashing runs on libuv's thread pool (async `scrypt`): the broker authenticates on its event loop.
  */
@@ -67,13 +67,18 @@ export async function verifyPassword(password: string, encoded: string): Promise
   return timingSafeEqual(candidate, key)
 }
 
-let dummyHash: Promise<string> | undefined
+const dummyHashes = new Map<string, Promise<string>>()
 
 /**
- * A hash of a random password, computed once. Checking an unknown device's password against it takes as long as a
- * real check, so the time of a refusal does not tell which device ids exist.
+ * A hash of a random password, computed once per cost. Checking an unknown device's or user's password against it
+ * takes as long as a real check of that cost, so the time of a refusal does not tell which ids or usernames exist.
  */
-export function dummyPasswordHash(): Promise<string> {
-  dummyHash ??= hashPassword(generatePassword())
-  return dummyHash
+export function dummyPasswordHash(cost: PasswordCost = PASSWORD_COST): Promise<string> {
+  const key = `${cost.N}$${cost.r}$${cost.p}`
+  let hash = dummyHashes.get(key)
+  if (!hash) {
+    hash = hashPassword(generatePassword(), cost)
+    dummyHashes.set(key, hash)
+  }
+  return hash
 }

@@ -12,6 +12,8 @@ import type {
   Site,
   SiteManifest,
   StoredEvent,
+  UserRole,
+  UserScope,
 } from '@fm/protocol'
 
 /** A registered device as the broker and ingest see it. */
@@ -84,7 +86,201 @@ export interface Store {
    * `before` alone returns events strictly earlier than that time.
    */
   listEvents(deviceId: string, options?: { limit?: number; before?: number; beforeId?: number }): StoredEvent[]
+
+  /**
+   * Creates a user. Throws a `UserError`: FM_ERR_USER_INVALID (username, display name, role or scope),
+   * FM_ERR_PASSWORD_WEAK, FM_ERR_USER_EXISTS (the username, compared case-insensitively, is taken).
+   * Async: the password is hashed (scrypt) off the event loop.
+   */
+  createUser(input: NewUser): Promise<UserRecord>
+  getUser(id: string): UserRecord | undefined
+  /** Case-insensitive. */
+  getUserByUsername(username: string): UserRecord | undefined
+  /** Every user, disabled ones included, by username. */
+  listUsers(): UserRecord[]
+  /**
+   * Changes the given fields; undefined for an unknown user. Disabling also revokes the user's sessions.
+   * Throws a `UserError` (FM_ERR_USER_INVALID) for an invalid value, and when the change would leave no enabled admin.
+   */
+  updateUser(id: string, patch: UserPatch): UserRecord | undefined
+  /**
+   * Sets a new password (policy as in `createUser`), revokes every session of the user and lifts a lockout.
+   * `mustChange` (default false) asks the user to choose another one at the next login. False for an unknown user.
+   */
+  setUserPassword(id: string, password: string, options?: { mustChange?: boolean }): Promise<boolean>
+  /**
+   * Checks a login (scrypt; an unknown username costs the same time). LOGIN_MAX_FAILURES wrong passwords in a row
+   * lock the account for LOGIN_LOCK_MS, during which even the right password is answered 'locked'.
+   * 'disabled' is only answered after the right password. Callers must not tell a client which reason it was.
+   */
+  verifyUserLogin(username: string, password: string): Promise<LoginResult>
+  /**
+   * When no admin exists, creates `admin` with the given password or a generated one, returned once (generated:
+   * the user must change it at first login). Idempotent; concurrent calls of one process run one after the other.
+   */
+  ensureFirstAdmin(password?: string): Promise<FirstAdminResult>
+  /**
+   * Opens a session for an enabled user (a `UserError` FM_ERR_USER_INVALID otherwise). The token is returned once;
+   * only its SHA-256 is stored. `ttlMs` (default SESSION_TTL_MS) is the absolute lifetime.
+   */
+  createSession(userId: string, options?: { ip?: string; userAgent?: string; ttlMs?: number }): SessionStart
+  /**
+   * The live session of a token with its user; undefined when unknown, revoked, expired, idle for SESSION_IDLE_MS,
+   * or when the user is disabled. Records activity at most once a minute.
+   */
+  getSession(token: string): { session: SessionRecord; user: UserRecord } | undefined
+  /** False when the token names no session. */
+  revokeSession(token: string): boolean
+  /** Returns how many sessions were revoked. */
+  revokeUserSessions(userId: string): number
+  /**
+   * Appends an entry to the audit log, which nobody can change or delete (the database refuses it).
+   * Never pass passwords, tokens or other secrets: keys containing "password", "token" or "secret" are removed from
+   * detail/before/after at any depth as a safety net, and each of them is cut to AUDIT_VALUE_MAX_BYTES of JSON.
+   */
+  appendAudit(entry: AuditInput): AuditEntry
+  /** Newest first; see `AuditQuery`. */
+  queryAudit(query?: AuditQuery): AuditEntry[]
   close(): void
+}
+
+/** A person who signs in to the dashboard. Never carries the password hash. Times are epoch ms. */
+export interface UserRecord {
+  /** Random, 'u_' and 16 base64url characters; never changes. */
+  id: string
+  /** Unique, lower-case, 3–64 characters of a–z, 0–9, '.', '_' and '-'. */
+  username: string
+  /** 1–64 characters, e.g. '王工'. */
+  displayName: string
+  role: UserRole
+  scope: UserScope
+  disabled: boolean
+  /** The user must choose a new password before doing anything else (the api enforces it). */
+  mustChangePassword: boolean
+  /** Set while the account is locked out after too many wrong passwords: when the lock ends. */
+  lockedUntil?: number
+  createdAt: number
+  updatedAt: number
+  passwordChangedAt: number
+}
+
+export interface NewUser {
+  username: string
+  displayName: string
+  role: UserRole
+  scope: UserScope
+  password: string
+  /** Default false. */
+  mustChangePassword?: boolean
+}
+
+export interface UserPatch {
+  displayName?: string
+  role?: UserRole
+  scope?: UserScope
+  disabled?: boolean
+}
+
+/**
+ * The answer to a login. `failures` is the count of wrong passwords in a row including this one; the attempt that
+ * reaches LOGIN_MAX_FAILURES answers 'wrong-password' with `lockedUntil` set, the following ones 'locked'.
+ */
+export type LoginResult =
+  | { ok: true; user: UserRecord }
+  | {
+      ok: false
+      reason: 'unknown' | 'wrong-password' | 'locked' | 'disabled'
+      /** Absent for 'unknown'. */
+      user?: UserRecord
+      lockedUntil?: number
+      failures?: number
+    }
+
+export type FirstAdminResult =
+  | { created: false }
+  | { created: true; username: 'admin'; password: string; generated: boolean }
+
+/** A signed-in browser. The token itself is never stored; `id` names the session in logs and lists. */
+export interface SessionRecord {
+  /** 's_' and 16 base64url characters; not the token. */
+  id: string
+  userId: string
+  createdAt: number
+  /** Last request seen, to the minute. */
+  lastSeenAt: number
+  /** Absolute end of the session, whatever the activity. */
+  expiresAt: number
+  ip?: string
+  userAgent?: string
+}
+
+export interface SessionStart {
+  /** 32 random bytes, base64url (43 characters): the cookie value. Shown once. */
+  token: string
+  session: SessionRecord
+}
+
+/** Who did something: a person, a device, a platform service, the platform itself, or nobody signed in. */
+export type AuditActor = { type: 'user' | 'device' | 'service' | 'system' | 'anonymous'; id?: string; name?: string }
+
+export type AuditOutcome = 'ok' | 'denied' | 'failed'
+
+/**
+ * One entry for the audit log. Never put secrets in it (see `Store.appendAudit`). Strings of actor, site, target
+ * and ip are cut to 256 characters, as they may come from a request.
+ */
+export interface AuditInput {
+  /** Epoch ms; defaults to now. */
+  ts?: number
+  actor: AuditActor
+  /**
+   * Dotted, from the general to the particular, e.g. 'auth.login', 'auth.login.failed', 'auth.logout',
+   * 'auth.password.change', 'user.create', 'user.update', 'device.create', 'device.credentials.rotate',
+   * 'device.revoke', 'command.send', 'alarm.ack'.
+   */
+  action: string
+  outcome: AuditOutcome
+  /** The site concerned; none for platform-wide actions (users, logins). Scopes the entry for supervisors. */
+  siteId?: string
+  target?: { type: string; id: string }
+  ip?: string
+  detail?: Record<string, unknown>
+  before?: unknown
+  after?: unknown
+}
+
+export interface AuditEntry extends Required<Pick<AuditInput, 'actor' | 'action' | 'outcome'>> {
+  /** Increasing, never reused. */
+  id: number
+  ts: number
+  siteId?: string
+  target?: { type: string; id: string }
+  ip?: string
+  detail?: Record<string, unknown>
+  before?: unknown
+  after?: unknown
+}
+
+export interface AuditQuery {
+  /** Epoch ms, inclusive. */
+  from?: number
+  /** Epoch ms, exclusive. */
+  to?: number
+  actorId?: string
+  /** Prefix match: 'auth.' finds every login and logout, 'auth.login' also 'auth.login.failed'. */
+  action?: string
+  outcome?: AuditOutcome
+  targetId?: string
+  /**
+   * Only entries of these sites, plus the entries without a site when `includeGlobal` is true.
+   * When absent, entries of every site, and those without a site unless `includeGlobal` is false.
+   */
+  siteIds?: string[]
+  includeGlobal?: boolean
+  /** 1..500 (more is capped at 500), default 100. */
+  limit?: number
+  /** Cursor: the last entry of the previous page; returns entries strictly older than it, newest first. */
+  before?: { ts: number; id: number }
 }
 
 /** Bounds of the cache of recently verified device credentials (`openStore({ credentialCache })`). */

@@ -9,6 +9,7 @@ import {
   dataFiles,
   openStore,
   openTimeSeries,
+  type PasswordCost,
   type Store,
   type TimeSeriesStore,
 } from '../src/index.ts'
@@ -40,10 +41,42 @@ export function tempDataDir(): string {
   return dir
 }
 
-export function openTestStore(dir = tempDataDir(), options: { credentialCache?: CredentialCacheOptions } = {}): Store {
+type TestStoreOptions = Omit<Parameters<typeof openStore>[0], 'file'>
+
+export function openTestStore(dir = tempDataDir(), options: TestStoreOptions = {}): Store {
   const store = openStore({ file: dataFiles(dir).operational, ...options })
   onTestFinished(() => store.close())
   return store
+}
+
+/** scrypt at 64 KiB: a user test hashes dozens of passwords, the production cost would take seconds. */
+export const CHEAP_PASSWORD_COST: PasswordCost = { N: 64, r: 8, p: 1 }
+
+/** 2025-03-01 08:00 in Wuhan: a start for test clocks. */
+export const T0 = Date.UTC(2025, 2, 1, 0, 0, 0)
+
+/** A clock that only moves when the test says so. */
+export interface TestClock {
+  now: () => number
+  advance(ms: number): void
+}
+
+export function testClock(start = T0): TestClock {
+  let current = start
+  return {
+    now: () => current,
+    advance(ms) {
+      current += ms
+    },
+  }
+}
+
+/** A fresh store with cheap password hashing and a clock the test moves. */
+export function openUserStore(): { store: Store; clock: TestClock; dir: string } {
+  const clock = testClock()
+  const dir = tempDataDir()
+  const store = openTestStore(dir, { passwordCost: CHEAP_PASSWORD_COST, now: clock.now })
+  return { store, clock, dir }
 }
 
 export function openTestTimeSeries(dir = tempDataDir()): TimeSeriesStore {

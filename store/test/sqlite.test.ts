@@ -31,7 +31,18 @@ describe('opening the operational database', () => {
     const db = inspect(file)
     expect(db.pragma('user_version', { simple: true })).toBe(OPERATIONAL_MIGRATIONS.length)
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
-    expect(tables(db)).toEqual(['buildings', 'device_events', 'device_state', 'devices', 'rooms', 'sites'])
+    expect(tables(db)).toEqual([
+      'audit_log',
+      'buildings',
+      'device_events',
+      'device_state',
+      'devices',
+      'rooms',
+      'sessions',
+      'sites',
+      'sqlite_sequence',
+      'users',
+    ])
   })
 
   test('reopening runs no migration again and keeps the data', async () => {
