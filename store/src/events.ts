@@ -25,9 +25,10 @@ function eventLimit(limit: number | undefined): number {
 }
 
 export function createEvents(db: SqliteDatabase): Pick<Store, 'appendEvents' | 'listEvents'> {
-  // events of devices that are not registered are dropped: there is nobody to show them to
+  // events of devices that are not registered are dropped: there is nobody to show them to; an event delivered
+  // again (same device, time, type and data) is ignored, so a QoS 1 redelivery is stored once
   const insert = db.prepare<{ deviceId: string; ts: number; type: string; data: string }>(
-    `INSERT INTO device_events (device_id, ts, type, data)
+    `INSERT OR IGNORE INTO device_events (device_id, ts, type, data)
      SELECT id, @ts, @type, @data FROM devices WHERE id = @deviceId`,
   )
   // The cursor is (ts, id): a fire panel sends bursts within one millisecond, and paging by ts alone would skip

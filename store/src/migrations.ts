@@ -144,4 +144,13 @@ export const OPERATIONAL_MIGRATIONS: readonly string[] = [
   WHEN EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id)
   BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
   `,
+  // 3: QoS 1 lets the broker deliver an event twice (ingest reconnecting, a restart before the PUBACK). Two events of
+  // one device with the same time, type and data are the same event: the second is ignored. Duplicates already
+  // stored go first, the oldest copy stays.
+  `
+  DELETE FROM device_events WHERE id NOT IN (
+    SELECT min(id) FROM device_events GROUP BY device_id, ts, type, data
+  );
+  CREATE UNIQUE INDEX device_events_identity ON device_events (device_id, ts, type, data);
+  `,
 ]

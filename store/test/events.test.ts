@@ -29,6 +29,14 @@ describe('device events', () => {
     })
   })
 
+  test('are stored once when delivered again, as QoS 1 allows; a different event at the same instant is kept', async () => {
+    const store = await provisionedStore()
+    store.appendEvents([plate(1000, '鄂A12345'), plate(1000, '鄂A12345')])
+    store.appendEvents([plate(1000, '鄂A12345'), plate(1000, '鄂B88888')])
+
+    expect(store.listEvents('gate-east').map((event) => event.data.plate)).toEqual(['鄂B88888', '鄂A12345'])
+  })
+
   test('page backwards through a burst of events in one millisecond without skipping any', async () => {
     const store = await provisionedStore()
     store.appendEvents(Array.from({ length: 5 }, (_, index) => plate(7000, `鄂A0000${index}`)))
