@@ -2,9 +2,10 @@
  * The api as a Fastify instance, built but not listening (tests use `inject`, `main.ts` calls `listen`).
  *
  * The walk of one request: socket.io takes `/socket.io/*` off the HTTP server before Fastify sees it → routing
- * (`/api/*` routes and `/metrics`, then the dashboard's files) → schema validation of params and query (400
- * `FM_ERR_VALIDATION`, unknown keys refused) → handler → response serialised through the route's schema →
- * any throw becomes an `ErrorResponse` in `handleError`.
+ * (`/api/*` routes and `/metrics`, then the dashboard's files) → the session cookie resolves `request.user` →
+ * schema validation of params, query and body (400 `FM_ERR_VALIDATION`, unknown keys refused) → the route's guards
+ * (`requirePermission`, …) → handler → response serialised through the route's schema → any throw becomes an
+ * `ErrorResponse` in `handleError`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { fastifySwagger } from '@fastify/swagger'
@@ -15,6 +16,8 @@ import type { Store, TimeSeriesStore } from '@fm/store'
 import { type FastifyBaseLogger, type FastifyInstance, fastify, type RawServerDefault } from 'fastify'
 import { Server } from 'socket.io'
 import packageJson from '../package.json' with { type: 'json' }
+import { authRoutes } from './auth/routes.ts'
+import { registerSessions } from './auth/session.ts'
 import type { ApiConfig } from './config.ts'
 import { registerDashboard } from './dashboard.ts'
 import { handleError } from './error-handler.ts'
@@ -38,6 +41,8 @@ export interface ApiDeps {
   timeseries: TimeSeriesStore
   live: Live
   logger: FastifyBaseLogger
+  /** The clock, epoch ms; the same as the store's. Default `Date.now`; tests pass one they move. */
+  now?: () => number
 }
 
 /** What every route plugin receives. */
@@ -47,12 +52,14 @@ export interface RouteDeps {
   timeseries: TimeSeriesStore
   live: Live
   version: string
+  now: () => number
 }
 
 export const API_VERSION: string = packageJson.version
 const BODY_LIMIT_BYTES = 64 * 1024
 
 const OPENAPI_TAGS = [
+  { name: 'auth', description: "Signing in and out, the signed-in user, changing one's password" },
   { name: 'health', description: 'Is the platform working?' },
   { name: 'sites', description: 'Compounds (小区) and buildings, with their equipment rooms' },
   { name: 'devices', description: 'Equipment with its latest values and availability' },
@@ -109,8 +116,9 @@ export async function buildApp(config: Readonly<ApiConfig>, deps: ApiDeps): Prom
   await registerOpenApi(app)
 
   const { store, timeseries, live } = deps
-  const routeDeps: RouteDeps = { config, store, timeseries, live, version: API_VERSION }
-  for (const routes of [healthRoutes, siteRoutes, deviceRoutes, historyRoutes]) {
+  await registerSessions(app, store)
+  const routeDeps: RouteDeps = { config, store, timeseries, live, version: API_VERSION, now: deps.now ?? Date.now }
+  for (const routes of [authRoutes, healthRoutes, siteRoutes, deviceRoutes, historyRoutes]) {
     await app.register(routes, { prefix: '/api', ...routeDeps })
   }
   await app.register(metricsRoutes, routeDeps)

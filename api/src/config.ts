@@ -1,6 +1,6 @@
 /**
- * The api's configuration, read from the environment once at boot. Every setting but the MQTT password has a
- * loopback-friendly default; `loadConfig` reports every problem at once and returns a frozen object.
+ * The api's configuration, read from the environment once at boot. Every setting but the secrets (the MQTT
+ * password, the first admin's password) has a loopback-friendly default; `loadConfig` reports every problem at once and returns a frozen object.
  */
 import { isAbsolute, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -16,11 +16,20 @@ export interface ApiConfig {
   port: number
   /** Folder of the built dashboard (`index.html` and `assets/`). */
   dashboardDir: string
+  /** Mark the session cookie `Secure` on every answer, not only on requests that came over TLS (a TLS proxy in front). */
+  secureCookies: boolean
+  /** Login attempts per minute and client address; beyond, 429 `FM_ERR_RATE_LIMITED`. */
+  loginAttemptsPerMin: number
+  /** Password of the first user `admin`, used only when the api creates it; a generated one when undefined. */
+  adminPassword: string | undefined
 }
 
 export type Env = Readonly<Record<string, string | undefined>>
 
 const MQTT_PROTOCOLS = ['mqtt:', 'mqtts:', 'tcp:', 'ssl:', 'ws:', 'wss:']
+/** The generated one has 144 bits; a chosen one must at least not be trivially short. */
+export const MIN_ADMIN_PASSWORD_LENGTH = 10
+const MAX_LOGIN_ATTEMPTS_PER_MIN = 10_000
 const DEFAULT_DASHBOARD_DIR = fileURLToPath(new URL('../../dashboard/dist', import.meta.url))
 
 /** Raised when the environment is invalid; `problems` lists every one of them. */
@@ -44,6 +53,34 @@ function secret(env: Env, name: string, problems: string[]): string {
   const value = env[name]
   if (!value) problems.push(`${name}: required (a secret, it has no default)`)
   return value ?? ''
+}
+
+/** An optional secret, taken verbatim; its value never appears in a problem. */
+function optionalSecret(env: Env, name: string, minLength: number, problems: string[]): string | undefined {
+  const value = env[name]
+  if (!value) return undefined
+  if (value.length < minLength) problems.push(`${name}: must be at least ${minLength} characters`)
+  return value
+}
+
+function flag(env: Env, name: string, fallback: boolean, problems: string[]): boolean {
+  const raw = env[name]?.trim().toLowerCase()
+  if (!raw) return fallback
+  if (raw === 'true' || raw === '1') return true
+  if (raw === 'false' || raw === '0') return false
+  problems.push(`${name}: must be true or false, got "${env[name]}"`)
+  return fallback
+}
+
+function count(env: Env, name: string, fallback: number, max: number, problems: string[]): number {
+  const raw = env[name]?.trim()
+  if (!raw) return fallback
+  const value = Number(raw)
+  if (!/^\d+$/.test(raw) || value < 1 || value > max) {
+    problems.push(`${name}: must be a whole number 1–${max}, got "${raw}"`)
+    return fallback
+  }
+  return value
 }
 
 function port(env: Env, name: string, fallback: number, problems: string[]): number {
@@ -89,6 +126,9 @@ export function loadConfig(env: Env): Readonly<ApiConfig> {
     host: text(env, 'FM_API_HOST', '0.0.0.0'),
     port: port(env, 'FM_API_PORT', 8080, problems),
     dashboardDir: folder(env, 'FM_API_DASHBOARD_DIR', DEFAULT_DASHBOARD_DIR),
+    secureCookies: flag(env, 'FM_API_SECURE_COOKIES', false, problems),
+    loginAttemptsPerMin: count(env, 'FM_API_LOGIN_ATTEMPTS_PER_MIN', 10, MAX_LOGIN_ATTEMPTS_PER_MIN, problems),
+    adminPassword: optionalSecret(env, 'FM_ADMIN_PASSWORD', MIN_ADMIN_PASSWORD_LENGTH, problems),
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return Object.freeze(config)

@@ -62,6 +62,53 @@ export const ERRORS = {
     message: '"%s" is not a telemetry field of %s (fields: %s)',
     description: 'A history query names a field that devices of this kind do not report.',
   },
+  FM_ERR_AUTH_REQUIRED: {
+    statusCode: 401,
+    message: 'sign in first',
+    description: 'The route needs a signed-in user and the request has no valid session (none, expired or ended).',
+  },
+  FM_ERR_AUTH_FAILED: {
+    statusCode: 401,
+    message: 'wrong username or password',
+    description: 'Login refused: unknown user, wrong password or disabled account, one answer for all three.',
+  },
+  FM_ERR_AUTH_LOCKED: {
+    statusCode: 429,
+    message: 'account locked after too many failed logins; try again in %s s',
+    description:
+      'Login refused: 10 wrong passwords in a row locked the account for a while; `Retry-After` says how long.',
+  },
+  FM_ERR_RATE_LIMITED: {
+    statusCode: 429,
+    message: 'too many requests; try again in %s s',
+    description: 'Too many requests from this client address, e.g. login attempts; `Retry-After` says when to retry.',
+  },
+  FM_ERR_FORBIDDEN: {
+    statusCode: 403,
+    message: 'permission "%s" required',
+    description: "The user's role does not have the permission the route needs (docs/access.md).",
+  },
+  FM_ERR_PASSWORD_CHANGE_REQUIRED: {
+    statusCode: 403,
+    message: 'choose a new password first (POST /api/auth/password)',
+    description: 'The user must change their password (generated or set by an admin) before using anything else.',
+  },
+  FM_ERR_SCOPE_FORBIDDEN: {
+    statusCode: 403,
+    message: '%s is outside your scope',
+    description: "The site or building asked for is outside the user's scope (docs/access.md).",
+  },
+  FM_ERR_PASSWORD_CURRENT_INVALID: {
+    statusCode: 400,
+    message: 'the current password is wrong',
+    description: 'A password change whose current password is wrong; it counts towards the lockout.',
+  },
+  FM_ERR_PASSWORD_WEAK: {
+    statusCode: 400,
+    message: '%s',
+    description:
+      'A new password the password policy refuses (too short, too common, the username); the message says why.',
+  },
   FM_ERR_INTERNAL: {
     statusCode: 500,
     message: 'internal server error',

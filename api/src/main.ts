@@ -1,6 +1,6 @@
 /**
- * Starts the api: config → stores → live view (MQTT) → HTTP server with socket.io. Shuts down in reverse
- * order on SIGINT or SIGTERM. Nothing else happens here.
+ * Starts the api: config → stores (and the first admin user, on the first start) → live view (MQTT) → HTTP server
+ * with socket.io. Shuts down in reverse order on SIGINT or SIGTERM. Nothing else happens here.
  */
 import {
   dataFiles,
@@ -13,6 +13,7 @@ import {
 } from '@fm/store'
 import { type Logger, pino } from 'pino'
 import { buildApp } from './app.ts'
+import { createFirstAdmin } from './auth/first-admin.ts'
 import { ConfigError, loadConfig } from './config.ts'
 import { createLive } from './live.ts'
 
@@ -40,12 +41,20 @@ function openSeries(dataDir: string, influx: Influx, logger: Logger): Promise<Ti
 async function main(): Promise<void> {
   const { config, influxConfig } = configOrExit()
   const logger = pino({ name: 'api' })
-  // Never the config objects themselves: they hold the MQTT password and the InfluxDB token.
+  // Never the config objects themselves: they hold the MQTT and admin passwords and the InfluxDB token.
   const { dataDir, mqttUrl, mqttUsername, dashboardDir } = config
   const influx = influxConfig && { url: influxConfig.url, org: influxConfig.org, bucket: influxConfig.bucket }
   logger.info({ dataDir, mqttUrl, mqttUsername, dashboardDir, influx }, 'starting')
   const files = dataFiles(config.dataDir)
   const store = openStore({ file: files.operational })
+  try {
+    await createFirstAdmin(store, config.adminPassword, { logger, print: (text) => console.log(text) })
+  } catch (error) {
+    store.close()
+    if (!(error instanceof ConfigError)) throw error
+    console.error(error.message)
+    process.exit(1)
+  }
   const timeseries = await openSeries(config.dataDir, influxConfig, logger)
   const live = createLive({
     mqttUrl: config.mqttUrl,

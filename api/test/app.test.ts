@@ -59,6 +59,10 @@ describe('OpenAPI', () => {
     expect(doc.openapi).toBe('3.1.0')
     expect(doc.info.title).toBe('Facility Monitor API')
     expect(Object.keys(doc.paths).sort()).toEqual([
+      '/api/auth/login',
+      '/api/auth/logout',
+      '/api/auth/me',
+      '/api/auth/password',
       '/api/devices',
       '/api/devices/{deviceId}',
       '/api/devices/{deviceId}/events',
@@ -68,10 +72,12 @@ describe('OpenAPI', () => {
       '/api/sites/{siteId}',
     ])
     for (const [path, operations] of Object.entries(doc.paths)) {
-      const get = operations.get
-      expect(get?.summary, path).toBeTruthy()
-      expect(get?.tags?.length, path).toBeGreaterThan(0)
-      expect(Object.keys(get?.responses ?? {}), path).toContain('200')
+      for (const [method, operation] of Object.entries(operations)) {
+        expect(operation.summary, `${method} ${path}`).toBeTruthy()
+        expect(operation.tags?.length, `${method} ${path}`).toBeGreaterThan(0)
+        const success = path === '/api/auth/logout' ? '204' : '200'
+        expect(Object.keys(operation.responses), `${method} ${path}`).toContain(success)
+      }
     }
     expect(doc.components?.schemas).toHaveProperty('ErrorResponse')
   })

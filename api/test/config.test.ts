@@ -11,6 +11,9 @@ describe('loadConfig', () => {
       mqttPassword: 's3cret',
       host: '0.0.0.0',
       port: 8080,
+      secureCookies: false,
+      loginAttemptsPerMin: 10,
+      adminPassword: undefined,
     })
     expect(config.dataDir).toMatch(/\/data$/)
     expect(config.dashboardDir).toMatch(/\/dashboard\/dist$/)
@@ -26,6 +29,9 @@ describe('loadConfig', () => {
       FM_API_HOST: '127.0.0.1',
       FM_API_PORT: '3000',
       FM_API_DASHBOARD_DIR: '/srv/dashboard',
+      FM_API_SECURE_COOKIES: 'true',
+      FM_API_LOGIN_ATTEMPTS_PER_MIN: '30',
+      FM_ADMIN_PASSWORD: ' first admin pw ',
     })
 
     expect(config).toEqual({
@@ -36,6 +42,9 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       port: 3000,
       dashboardDir: '/srv/dashboard',
+      secureCookies: true,
+      loginAttemptsPerMin: 30,
+      adminPassword: ' first admin pw ',
     })
   })
 
@@ -55,5 +64,28 @@ describe('loadConfig', () => {
     expect(problems.join('\n')).toMatch(/FM_API_MQTT_PASSWORD: required/)
     expect(problems.join('\n')).toMatch(/FM_API_PORT: must be a port number/)
     expect((error as ConfigError).code).toBe('FM_ERR_CONFIG_INVALID')
+  })
+
+  it('refuses a short admin password without repeating it, a non-boolean flag and a zero rate', () => {
+    let error: unknown
+    try {
+      loadConfig({
+        FM_API_MQTT_PASSWORD: 's3cret',
+        FM_ADMIN_PASSWORD: 'hunter2!',
+        FM_API_SECURE_COOKIES: 'yes',
+        FM_API_LOGIN_ATTEMPTS_PER_MIN: '0',
+      })
+    } catch (caught) {
+      error = caught
+    }
+
+    expect(error).toBeInstanceOf(ConfigError)
+    const problems = (error as ConfigError).problems
+    expect(problems).toEqual([
+      'FM_API_SECURE_COOKIES: must be true or false, got "yes"',
+      'FM_API_LOGIN_ATTEMPTS_PER_MIN: must be a whole number 1–10000, got "0"',
+      'FM_ADMIN_PASSWORD: must be at least 10 characters',
+    ])
+    expect((error as ConfigError).message).not.toContain('hunter2')
   })
 })

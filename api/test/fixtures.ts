@@ -17,19 +17,21 @@ import type {
   ServerToClientEvents,
   SiteManifest,
 } from '@fm/protocol'
-import { dataFiles, openStore, openTimeSeries, type Store, type TimeSeriesStore } from '@fm/store'
+import { dataFiles, openStore, openTimeSeries, type PasswordCost, type Store, type TimeSeriesStore } from '@fm/store'
 import { Aedes, type AedesOptions, type Client } from 'aedes'
 import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt'
 import { pino } from 'pino'
 import { io as connectSocket, type Socket } from 'socket.io-client'
 import { afterAll } from 'vitest'
 import { type App, buildApp } from '../src/app.ts'
-import { type ApiConfig, loadConfig } from '../src/config.ts'
+import { type ApiConfig, type Env, loadConfig } from '../src/config.ts'
 import { createLive, type Live } from '../src/live.ts'
 
 export const SITE_ID = 'xingfuli'
 /** Short, so that live tests are quick; the product default is LIVE_FLUSH_INTERVAL_MS. */
 export const TEST_FLUSH_INTERVAL_MS = 50
+/** scrypt at 64 KiB: the auth tests hash dozens of passwords, which the production cost would take seconds for. */
+export const TEST_PASSWORD_COST: PasswordCost = { N: 64, r: 8, p: 1 }
 
 const closers: (() => unknown)[] = []
 
@@ -135,14 +137,21 @@ function provisionedTemplate(): Promise<string> {
   return template
 }
 
-export async function openStores(): Promise<{ dataDir: string; store: Store; timeseries: TimeSeriesStore }> {
+/** `now` is the store's clock (lockouts, session expiry, audit times); a test moves it instead of sleeping. */
+export async function openStores(
+  options: { now?: () => number } = {},
+): Promise<{ dataDir: string; store: Store; timeseries: TimeSeriesStore }> {
   const templateFile = dataFiles(await provisionedTemplate()).operational
   const dataDir = tempDir()
   const files = dataFiles(dataDir)
   for (const suffix of ['', '-wal']) {
     if (existsSync(templateFile + suffix)) copyFileSync(templateFile + suffix, files.operational + suffix)
   }
-  const store = openStore({ file: files.operational })
+  const store = openStore({
+    file: files.operational,
+    passwordCost: TEST_PASSWORD_COST,
+    ...(options.now === undefined ? {} : { now: options.now }),
+  })
   defer(() => store.close())
   const timeseries = openTimeSeries({ file: files.timeseries })
   defer(() => timeseries.close())
@@ -185,17 +194,24 @@ export interface ApiOptions {
   /** Hooks of the test broker, e.g. an `authorizeSubscribe` that refuses. */
   aedes?: AedesOptions
   stuckTimeoutMs?: number
+  /** More environment for `loadConfig`, e.g. `FM_API_LOGIN_ATTEMPTS_PER_MIN`. */
+  env?: Env
+  /** The clock of the store and the app; a test moves it instead of sleeping. */
+  now?: () => number
+  /** Runs on the built app before `ready`, e.g. to add a route that only the test needs. */
+  beforeReady?: (app: App) => void | Promise<void>
 }
 
 /** The whole api on real parts; `dashboardDir` defaults to a folder without a build. */
 export async function startApi(options: ApiOptions = {}): Promise<Api> {
   const broker = await startBroker(options.aedes)
-  const { dataDir, store, timeseries } = await openStores()
+  const { dataDir, store, timeseries } = await openStores(options.now === undefined ? {} : { now: options.now })
   const config = loadConfig({
     FM_DATA_DIR: dataDir,
     FM_MQTT_URL: broker.url,
     FM_API_MQTT_PASSWORD: 'not-checked-by-the-test-broker',
     FM_API_DASHBOARD_DIR: options.dashboardDir ?? join(dataDir, 'no-dashboard'),
+    ...options.env,
   })
   const live = createLive({
     mqttUrl: config.mqttUrl,
@@ -211,8 +227,15 @@ export async function startApi(options: ApiOptions = {}): Promise<Api> {
   })
   await live.start()
   defer(() => live.stop())
-  const app = await buildApp(config, { store, timeseries, live, logger: testLogger })
+  const app = await buildApp(config, {
+    store,
+    timeseries,
+    live,
+    logger: testLogger,
+    ...(options.now === undefined ? {} : { now: options.now }),
+  })
   defer(() => app.close())
+  await options.beforeReady?.(app)
   await app.ready()
   return { app, live, store, timeseries, config, brokerUrl: broker.url, broker }
 }

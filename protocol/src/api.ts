@@ -4,9 +4,11 @@
  * wire keys with units (`level_pct`).
  */
 import { type Static, Type } from 'typebox'
+import { PERMISSIONS } from './access.ts'
 import { DEVICE_KINDS } from './kinds.ts'
 import { BrokerStatus, IngestSpoolStatus, IngestTimeSeriesStatus } from './live.ts'
 import { ROOM_TYPES } from './site.ts'
+import { USER_ROLES } from './users.ts'
 
 const Scalar = Type.Union([Type.Number(), Type.Boolean(), Type.String()])
 
@@ -126,3 +128,24 @@ export const Health = Type.Object({
 })
 export type PartHealth = Static<typeof PartHealth>
 export type Health = Static<typeof Health>
+
+/** `UserScope` of `users.ts` as a schema. */
+const Scope = Type.Object({
+  allSites: Type.Boolean({ description: 'every site, including sites provisioned later' }),
+  siteIds: Type.Array(Type.String(), { description: 'the sites, when not allSites' }),
+  buildingIds: Type.Array(Type.String(), {
+    description: 'only these buildings of the sites (and nothing at site level); empty: the sites whole',
+  }),
+})
+
+/** The signed-in user as the dashboard sees them: who, where (scope) and what they may do (see docs/access.md). */
+export const UserView = Type.Object({
+  id: Type.String(),
+  username: Type.String(),
+  displayName: Type.String(),
+  role: Type.Enum(USER_ROLES),
+  scope: Scope,
+  mustChangePassword: Type.Boolean({ description: 'the dashboard asks for a new password before anything else' }),
+  permissions: Type.Array(Type.Enum(PERMISSIONS), { description: 'what the role may do, from ROLE_PERMISSIONS' }),
+})
+export type UserView = Static<typeof UserView>

@@ -1,4 +1,13 @@
 export {
+  isPermission,
+  PERMISSIONS,
+  type Permission,
+  ROLE_PERMISSIONS,
+  roleCan,
+  scopeCovers,
+  scopeIncludesSite,
+} from './access.ts'
+export {
   Building,
   DeviceView,
   ErrorResponse,
@@ -10,6 +19,7 @@ export {
   Room,
   Site,
   StoredEvent,
+  UserView,
 } from './api.ts'
 export {
   type CommandAck,

@@ -1,0 +1,15 @@
+import { ROLE_PERMISSIONS, type UserView } from '@fm/protocol'
+import type { UserRecord } from '@fm/store'
+
+/** What the dashboard learns of the signed-in user: never the lock state, the times or anything about the password. */
+export function userView(user: UserRecord): UserView {
+  return {
+    id: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    role: user.role,
+    scope: user.scope,
+    mustChangePassword: user.mustChangePassword,
+    permissions: [...ROLE_PERMISSIONS[user.role]],
+  }
+}
