@@ -15,6 +15,8 @@ const root = resolve(import.meta.dirname, '..')
 const env = process.env
 const withSimulators = env.FM_START_SIMULATORS !== '0'
 const demoManifest = join(root, 'simulators', 'compounds', 'cuihu-garden.json')
+/** One user per role for the demo compound, with public passwords (README.md); `FM_API_SEED_USERS=` skips them. */
+const demoUsers = join(root, 'simulators', 'compounds', 'cuihu-garden.users.json')
 
 function secret(): string {
   return randomBytes(24).toString('base64url')
@@ -67,7 +69,15 @@ const commands = [
     'magenta',
   ),
   service('ingest', 'ingest', { FM_INGEST_MQTT_PASSWORD: ingestPassword }, 'cyan'),
-  service('api', 'api', { FM_API_MQTT_PASSWORD: apiPassword }, 'green'),
+  service(
+    'api',
+    'api',
+    {
+      FM_API_MQTT_PASSWORD: apiPassword,
+      ...(withSimulators ? { FM_API_SEED_USERS: env.FM_API_SEED_USERS ?? demoUsers } : {}),
+    },
+    'green',
+  ),
   ...(withSimulators
     ? [
         {

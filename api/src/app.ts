@@ -22,11 +22,14 @@ import type { ApiConfig } from './config.ts'
 import { registerDashboard } from './dashboard.ts'
 import { handleError } from './error-handler.ts'
 import type { Live, LiveServer } from './live.ts'
+import { auditRoutes } from './routes/audit.ts'
+import { deviceAdminRoutes } from './routes/device-admin.ts'
 import { deviceRoutes } from './routes/devices.ts'
 import { healthRoutes } from './routes/health.ts'
 import { historyRoutes } from './routes/history.ts'
 import { metricsRoutes } from './routes/metrics.ts'
 import { siteRoutes } from './routes/sites.ts'
+import { userRoutes } from './routes/users.ts'
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -64,6 +67,8 @@ const OPENAPI_TAGS = [
   { name: 'sites', description: 'Compounds (小区) and buildings, with their equipment rooms' },
   { name: 'devices', description: 'Equipment with its latest values and availability' },
   { name: 'history', description: 'Time series and events of one device' },
+  { name: 'users', description: 'Users administration: accounts, roles, scopes, passwords (users.manage)' },
+  { name: 'audit', description: 'The audit log: who did what, where and when (audit.read)' },
 ]
 
 async function registerOpenApi(app: App): Promise<void> {
@@ -118,9 +123,10 @@ export async function buildApp(config: Readonly<ApiConfig>, deps: ApiDeps): Prom
   const { store, timeseries, live } = deps
   await registerSessions(app, store)
   const routeDeps: RouteDeps = { config, store, timeseries, live, version: API_VERSION, now: deps.now ?? Date.now }
-  for (const routes of [authRoutes, healthRoutes, siteRoutes, deviceRoutes, historyRoutes]) {
+  for (const routes of [authRoutes, healthRoutes, siteRoutes, deviceRoutes, historyRoutes, userRoutes, auditRoutes]) {
     await app.register(routes, { prefix: '/api', ...routeDeps })
   }
+  await app.register(deviceAdminRoutes, { prefix: '/api', ...routeDeps })
   await app.register(metricsRoutes, routeDeps)
   await registerDashboard(app, config.dashboardDir)
   attachSocketIo(app, live)

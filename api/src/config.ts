@@ -22,6 +22,11 @@ export interface ApiConfig {
   loginAttemptsPerMin: number
   /** Password of the first user `admin`, used only when the api creates it; a generated one when undefined. */
   adminPassword: string | undefined
+  /**
+   * A JSON file of users to create at start when their username is free (the demo compound's, with `npm start`);
+   * absolute. Its passwords are public: a demo's, never a production platform's.
+   */
+  seedUsersFile: string | undefined
 }
 
 export type Env = Readonly<Record<string, string | undefined>>
@@ -116,6 +121,13 @@ function folder(env: Env, name: string, fallback: string): string {
   return isAbsolute(value) ? value : resolve(value)
 }
 
+/** An optional path, absolute; undefined when unset or empty. */
+function optionalFile(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim()
+  if (!value) return undefined
+  return isAbsolute(value) ? value : resolve(value)
+}
+
 export function loadConfig(env: Env): Readonly<ApiConfig> {
   const problems: string[] = []
   const config: ApiConfig = {
@@ -129,6 +141,7 @@ export function loadConfig(env: Env): Readonly<ApiConfig> {
     secureCookies: flag(env, 'FM_API_SECURE_COOKIES', false, problems),
     loginAttemptsPerMin: count(env, 'FM_API_LOGIN_ATTEMPTS_PER_MIN', 10, MAX_LOGIN_ATTEMPTS_PER_MIN, problems),
     adminPassword: optionalSecret(env, 'FM_ADMIN_PASSWORD', MIN_ADMIN_PASSWORD_LENGTH, problems),
+    seedUsersFile: optionalFile(env, 'FM_API_SEED_USERS'),
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return Object.freeze(config)

@@ -52,6 +52,17 @@ export const ERRORS = {
     message: 'device "%s" not found',
     description: 'No device with this id is registered.',
   },
+  FM_ERR_DEVICE_EXISTS: {
+    statusCode: 409,
+    message: '%s',
+    description: 'A new device whose id is registered already, in this site or another; device ids are MQTT usernames.',
+  },
+  FM_ERR_DEVICE_INVALID: {
+    statusCode: 400,
+    message: '%s',
+    description:
+      'A new device in a building or room its site lacks, in a room of another building, or with a `svc-` id.',
+  },
   FM_ERR_HISTORY_RANGE_INVALID: {
     statusCode: 400,
     message: '%s',
@@ -108,6 +119,26 @@ export const ERRORS = {
     message: '%s',
     description:
       'A new password the password policy refuses (too short, too common, the username); the message says why.',
+  },
+  FM_ERR_USER_NOT_FOUND: {
+    statusCode: 404,
+    message: 'user "%s" not found',
+    description: 'No user with this id exists.',
+  },
+  FM_ERR_USER_EXISTS: {
+    statusCode: 409,
+    message: '%s',
+    description: 'A new user whose username is taken (usernames are compared case-insensitively).',
+  },
+  FM_ERR_USER_INVALID: {
+    statusCode: 400,
+    message: '%s',
+    description: 'A username, display name, role or scope the policy refuses, e.g. a guard without a site; says why.',
+  },
+  FM_ERR_USER_LAST_ADMIN: {
+    statusCode: 409,
+    message: 'the last enabled admin can be neither disabled nor given another role',
+    description: 'A change that would leave no enabled admin: disabling or demoting the last one.',
   },
   FM_ERR_INTERNAL: {
     statusCode: 500,

@@ -7,6 +7,7 @@
  * sends them to every socket that keeps up and holds them, coalesced and bounded, for one that does not.
  * A socket that connects gets a `snapshot` first, so that deltas only ever apply to a known state.
  * The services' retained status (ingest's, the broker's) is decoded and kept for `/api/health` and `/metrics`.
+ * The same connection carries the api's own messages to the other services (`publishServiceMessage`).
  */
 import { randomUUID } from 'node:crypto'
 import {
@@ -68,6 +69,13 @@ export interface Live {
   /** ok once connected with every subscription granted; degraded or down, with why, otherwise. */
   mqttHealth(): PartHealth
   attach(io: LiveServer): void
+  /**
+   * Publishes a message of the api's own under `fm/services/api/` (QoS 1, not retained), e.g. a credentials notice
+   * for the broker. Resolves true once the broker acknowledged it; false, with a warning logged, when the api is not
+   * connected or no PUBACK came within SERVICE_PUBLISH_TIMEOUT_MS. Nothing is kept to send later: these messages are
+   * about now, and the store stays the truth.
+   */
+  publishServiceMessage(topic: string, payload: string): Promise<boolean>
 }
 
 const RECONNECT_PERIOD_MS = 2_000
@@ -76,6 +84,11 @@ const CONNECT_TIMEOUT_MS = 10_000
 const REGISTRY_RELOAD_MIN_INTERVAL_MS = 5_000
 /** Events kept between two flushes; beyond it the oldest are dropped, so a flood cannot exhaust memory. */
 const MAX_PENDING_EVENTS = 1_000
+
+/** How long a service message may wait for the broker's PUBACK; a route waits for it. */
+const SERVICE_PUBLISH_TIMEOUT_MS = 3_000
+/** The api's own tree, the only one besides device commands it may publish on (the broker's SERVICE_ROLES). */
+const API_SERVICE_PREFIX = 'fm/services/api/'
 
 const INGEST_STATUS_TOPIC = serviceStatusTopic('ingest')
 const BROKER_STATUS_TOPIC = serviceStatusTopic('broker')
@@ -196,6 +209,31 @@ class MqttLive implements Live {
 
   attach(io: LiveServer): void {
     this.#feed.attach(io)
+  }
+
+  async publishServiceMessage(topic: string, payload: string): Promise<boolean> {
+    if (!topic.startsWith(API_SERVICE_PREFIX)) throw new Error(`not a topic of the api service: ${topic}`)
+    const client = this.#client
+    // mqtt.js would queue it while disconnected and send it after a reconnect, by then perhaps about a newer state
+    if (!client?.connected) {
+      this.#log.warn({ topic }, 'not connected to the MQTT broker: service message not sent')
+      return false
+    }
+    let timer: NodeJS.Timeout | undefined
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), SERVICE_PUBLISH_TIMEOUT_MS)
+    })
+    try {
+      const outcome = await Promise.race([client.publishAsync(topic, payload, { qos: 1, retain: false }), timedOut])
+      if (outcome !== 'timeout') return true
+      this.#log.warn({ topic, timeoutMs: SERVICE_PUBLISH_TIMEOUT_MS }, 'the MQTT broker did not acknowledge in time')
+      return false
+    } catch (error) {
+      this.#log.warn({ err: error, topic }, 'publishing a service message failed')
+      return false
+    } finally {
+      clearTimeout(timer)
+    }
   }
 
   #loadRegistry(): void {

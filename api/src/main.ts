@@ -1,6 +1,7 @@
 /**
- * Starts the api: config → stores (and the first admin user, on the first start) → live view (MQTT) → HTTP server
- * with socket.io. Shuts down in reverse order on SIGINT or SIGTERM. Nothing else happens here.
+ * Starts the api: config → stores (the first admin user on the first start, then the users of `FM_API_SEED_USERS`)
+ * → live view (MQTT) → HTTP server with socket.io. Shuts down in reverse order on SIGINT or SIGTERM. Nothing else
+ * happens here.
  */
 import {
   dataFiles,
@@ -14,6 +15,7 @@ import {
 import { type Logger, pino } from 'pino'
 import { buildApp } from './app.ts'
 import { createFirstAdmin } from './auth/first-admin.ts'
+import { seedUsers } from './auth/seed-users.ts'
 import { ConfigError, loadConfig } from './config.ts'
 import { createLive } from './live.ts'
 
@@ -49,6 +51,7 @@ async function main(): Promise<void> {
   const store = openStore({ file: files.operational })
   try {
     await createFirstAdmin(store, config.adminPassword, { logger, print: (text) => console.log(text) })
+    if (config.seedUsersFile !== undefined) await seedUsers(store, config.seedUsersFile, { logger })
   } catch (error) {
     store.close()
     if (!(error instanceof ConfigError)) throw error

@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig } from '../src/config.ts'
 
@@ -14,6 +15,7 @@ describe('loadConfig', () => {
       secureCookies: false,
       loginAttemptsPerMin: 10,
       adminPassword: undefined,
+      seedUsersFile: undefined,
     })
     expect(config.dataDir).toMatch(/\/data$/)
     expect(config.dashboardDir).toMatch(/\/dashboard\/dist$/)
@@ -32,6 +34,7 @@ describe('loadConfig', () => {
       FM_API_SECURE_COOKIES: 'true',
       FM_API_LOGIN_ATTEMPTS_PER_MIN: '30',
       FM_ADMIN_PASSWORD: ' first admin pw ',
+      FM_API_SEED_USERS: '/srv/fm/demo.users.json',
     })
 
     expect(config).toEqual({
@@ -45,7 +48,14 @@ describe('loadConfig', () => {
       secureCookies: true,
       loginAttemptsPerMin: 30,
       adminPassword: ' first admin pw ',
+      seedUsersFile: '/srv/fm/demo.users.json',
     })
+  })
+
+  it('resolves a relative FM_API_SEED_USERS against the working folder', () => {
+    const config = loadConfig({ FM_API_MQTT_PASSWORD: 's3cret', FM_API_SEED_USERS: 'demo.users.json' })
+
+    expect(config.seedUsersFile).toBe(join(process.cwd(), 'demo.users.json'))
   })
 
   it('reports every problem at once', () => {

@@ -1,6 +1,7 @@
 /**
  * The MQTT broker: Aedes with the access hooks of `hooks.ts`, behind the listeners of `listeners.ts`.
- * It never reads payloads: it is a pipe with a lock.
+ * It never reads devices' payloads: it is a pipe with a lock. It reads one message of the platform's own, the api's
+ * credential notices, to drop a rotated or revoked device at once (`credential-notices.ts`).
  */
 import type { EventEmitter } from 'node:events'
 import type { IncomingMessage } from 'node:http'
@@ -10,6 +11,7 @@ import type { Store } from '@fm/store'
 import { Aedes, type Client } from 'aedes'
 import type { Logger } from 'pino'
 import type { BrokerConfig } from './config.ts'
+import { followCredentialNotices } from './credential-notices.ts'
 import { AccessControl } from './hooks.ts'
 import { type Listeners, openListeners } from './listeners.ts'
 import { limitPacketSize, MAX_PACKET_BYTES } from './packet-size.ts'
@@ -56,7 +58,10 @@ export interface RunningBroker {
   wsPort: number
   /** Stops accepting, disconnects every client (their wills fire) and closes both listeners. Idempotent. */
   close(): Promise<void>
-  /** Drops a device's connection, e.g. after revoking it in the store; its will fires. False when not connected. */
+  /**
+   * Drops a device's connection, e.g. after revoking it in the store; its will fires. False when not connected. The
+   * api, in another process, gets the same through a credentials notice (`credential-notices.ts`).
+   */
   disconnectDevice(deviceId: string): boolean
   stats(): BrokerStats
 }
@@ -112,6 +117,7 @@ export async function createBroker(config: BrokerConfig, deps: BrokerDeps): Prom
     concurrency: 0,
   })
   const devices = new DeviceConnections(aedes, access, logger)
+  await followCredentialNotices(aedes, (deviceId) => devices.disconnect(deviceId), logger)
   const intake = new Intake(aedes, remotes, access, config.slowConsumerLimitBytes, logger)
   const listeners = await openListeners(config, intake.accept, intake.dropped).catch(async (error: unknown) => {
     await closeAedes(aedes)

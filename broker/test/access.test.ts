@@ -64,6 +64,10 @@ describe('checkPublish', () => {
     [ingest, 'fm/services/ingest/alarms/a-1', true],
     [ingest, 'fm/v1/cuihu/gate/gate-1/cmd', false],
     [ingest, own('status'), false],
+    // credential notices, which make the broker drop a device: the api's alone
+    [api, 'fm/services/api/devices/tank-1/credentials', true],
+    [ingest, 'fm/services/api/devices/tank-1/credentials', false],
+    [device, 'fm/services/api/devices/tank-1/credentials', false],
   ])('%# %s on %s: %s', (principal, topic, expected) => {
     expect(checkPublish(principal, topic, 10).ok).toBe(expected)
   })

@@ -7,7 +7,8 @@ import { type Static, Type } from 'typebox'
 import { PERMISSIONS } from './access.ts'
 import { DEVICE_KINDS } from './kinds.ts'
 import { BrokerStatus, IngestSpoolStatus, IngestTimeSeriesStatus } from './live.ts'
-import { ROOM_TYPES } from './site.ts'
+import { DeviceSpec, ROOM_TYPES } from './site.ts'
+import { ID_PATTERN } from './topics.ts'
 import { USER_ROLES } from './users.ts'
 
 const Scalar = Type.Union([Type.Number(), Type.Boolean(), Type.String()])
@@ -147,5 +148,76 @@ export const UserView = Type.Object({
   scope: Scope,
   mustChangePassword: Type.Boolean({ description: 'the dashboard asks for a new password before anything else' }),
   permissions: Type.Array(Type.Enum(PERMISSIONS), { description: 'what the role may do, from ROLE_PERMISSIONS' }),
+  disabled: Type.Optional(Type.Boolean({ description: 'in /api/users: the account is disabled and cannot sign in' })),
+  lockedUntil: Type.Optional(
+    Type.Integer({ description: 'in /api/users: locked after too many wrong passwords until then, epoch ms' }),
+  ),
 })
 export type UserView = Static<typeof UserView>
+
+/**
+ * One entry of the audit log: who (`actor`) did what (`action`, dotted from the general to the particular), to what
+ * (`target`), where (`siteId`; none for platform-wide actions such as logins and user changes), from where (`ip`) and
+ * how it ended. `before` and `after` are the state of the target around a change; they never hold secrets.
+ */
+export const AuditEntryView = Type.Object({
+  id: Type.Integer({ description: 'increasing, never reused; with ts, the cursor for paging backwards' }),
+  ts: Type.Integer({ description: 'epoch ms' }),
+  actor: Type.Object({
+    type: Type.Enum(['user', 'device', 'service', 'system', 'anonymous']),
+    id: Type.Optional(Type.String({ description: 'user, device or service id' })),
+    name: Type.Optional(Type.String({ description: 'a username; for an anonymous login, the username tried' })),
+  }),
+  action: Type.String({ description: "e.g. 'auth.login', 'user.create', 'user.update', 'user.password.reset'" }),
+  outcome: Type.Enum(['ok', 'denied', 'failed']),
+  siteId: Type.Optional(Type.String()),
+  target: Type.Optional(Type.Object({ type: Type.String(), id: Type.String() })),
+  ip: Type.Optional(Type.String({ description: 'client address of the request' })),
+  detail: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  before: Type.Optional(Type.Unknown({ description: 'the target before the change' })),
+  after: Type.Optional(Type.Unknown({ description: 'the target after the change' })),
+})
+export type AuditEntryView = Static<typeof AuditEntryView>
+
+/** A page of the audit log, newest first; `next` is the cursor of the following page, absent on the last one. */
+export const AuditPage = Type.Object({
+  entries: Type.Array(AuditEntryView),
+  next: Type.Optional(
+    Type.Object(
+      { beforeTs: Type.Integer(), beforeId: Type.Integer() },
+      { description: 'pass both as query parameters to read the next (older) page' },
+    ),
+  ),
+})
+export type AuditPage = Static<typeof AuditPage>
+
+const NewDeviceFields = DeviceSpec.properties
+
+/**
+ * A device an admin provisions (`POST /api/sites/:siteId/devices`): the fields of a manifest's device in camelCase,
+ * and no password, which the platform generates.
+ */
+export const NewDeviceInput = Type.Object(
+  {
+    id: Type.String({ pattern: ID_PATTERN, description: 'device id, which is also its MQTT username and client id' }),
+    kind: NewDeviceFields.kind,
+    name: NewDeviceFields.name,
+    nameEn: NewDeviceFields.name_en,
+    buildingId: NewDeviceFields.building,
+    roomId: NewDeviceFields.room,
+    reportIntervalSec: NewDeviceFields.report_interval_sec,
+    attributes: NewDeviceFields.attributes,
+  },
+  { additionalProperties: false },
+)
+export type NewDeviceInput = Static<typeof NewDeviceInput>
+
+/** New MQTT credentials of a device, shown only in the answer that made them. */
+export const DeviceCredentials = Type.Object({
+  password: Type.String({ description: 'the MQTT password of the device, shown only in this answer' }),
+})
+export type DeviceCredentials = Static<typeof DeviceCredentials>
+
+/** The answer to a provisioning: the device as `GET /api/devices/:deviceId` shows it, and its password, once. */
+export const DeviceCreated = Type.Object({ device: DeviceView, password: DeviceCredentials.properties.password })
+export type DeviceCreated = Static<typeof DeviceCreated>

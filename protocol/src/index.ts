@@ -8,19 +8,33 @@ export {
   scopeIncludesSite,
 } from './access.ts'
 export {
+  AuditEntryView,
+  AuditPage,
   Building,
+  DeviceCreated,
+  DeviceCredentials,
   DeviceView,
   ErrorResponse,
   Health,
   History,
   HistoryPoint,
   HistorySeries,
+  NewDeviceInput,
   PartHealth,
   Room,
   Site,
   StoredEvent,
   UserView,
 } from './api.ts'
+export {
+  CREDENTIALS_NOTICE_FILTER,
+  CREDENTIALS_NOTICE_REASONS,
+  CredentialsNotice,
+  type CredentialsNoticeReason,
+  type CredentialsNoticeResult,
+  credentialsNoticeTopic,
+  decodeCredentialsNotice,
+} from './credentials.ts'
 export {
   type CommandAck,
   type DecodeResult,

@@ -1,6 +1,6 @@
 export { AUDIT_VALUE_MAX_BYTES, DEFAULT_AUDIT_LIMIT, MAX_AUDIT_LIMIT } from './audit.ts'
 export { dataFiles, openStore } from './db.ts'
-export { ManifestError } from './manifest.ts'
+export { DeviceError, type DeviceErrorCode, ManifestError } from './manifest.ts'
 export { PASSWORD_COST, type PasswordCost } from './passwords.ts'
 export { SESSION_IDLE_MS, SESSION_TOUCH_MS, SESSION_TTL_MS } from './sessions.ts'
 export { InfluxConfigError, loadInfluxConfig, openInfluxTimeSeries } from './telemetry/influx.ts'
@@ -11,6 +11,7 @@ export type {
   AuditInput,
   AuditOutcome,
   AuditQuery,
+  CreatedDevice,
   CredentialCacheOptions,
   CredentialCacheStats,
   DeviceRecord,
@@ -19,6 +20,7 @@ export type {
   FirstAdminResult,
   HistoryQuery,
   LoginResult,
+  NewDevice,
   NewUser,
   ProvisionResult,
   SessionRecord,

@@ -2,8 +2,8 @@
  * Checks of a site manifest before anything is written: its schema, then the references between its parts and
  * to what is already registered. Every problem is collected, so that an admin fixes the file in one pass.
  */
-import { type DeviceKind, type DeviceSpec, SERVICE_ID_PREFIX, SiteManifest } from '@fm/protocol'
-import { Compile } from 'typebox/compile'
+import { type DeviceKind, DeviceSpec, SERVICE_ID_PREFIX, SiteManifest } from '@fm/protocol'
+import { Compile, type Validator } from 'typebox/compile'
 
 export class ManifestError extends Error {
   readonly problems: readonly string[]
@@ -16,6 +16,19 @@ export class ManifestError extends Error {
   }
 }
 
+export type DeviceErrorCode = 'FM_ERR_SITE_NOT_FOUND' | 'FM_ERR_DEVICE_EXISTS' | 'FM_ERR_DEVICE_INVALID'
+
+/** A refused registration of one device (`createDevice`). `code` tells the api which answer to give. */
+export class DeviceError extends Error {
+  readonly code: DeviceErrorCode
+
+  constructor(code: DeviceErrorCode, message: string) {
+    super(message)
+    this.name = 'DeviceError'
+    this.code = code
+  }
+}
+
 /** What the database already holds for the manifest's site and for the device ids it names. */
 export interface RegisteredFacts {
   /** Rooms of the site, with the building each one is in. */
@@ -24,9 +37,19 @@ export interface RegisteredFacts {
   devices: ReadonlyMap<string, { siteId: string; kind: DeviceKind }>
 }
 
-const validator = Compile(SiteManifest)
+const manifestValidator = Compile(SiteManifest)
+const deviceValidator = Compile(DeviceSpec)
 
 export function schemaProblems(value: unknown): string[] {
+  return problemsOf(manifestValidator, value, 'the site manifest schema')
+}
+
+/** The schema problems of one device as a manifest would list it (`DeviceSpec`). */
+export function deviceSchemaProblems(value: unknown): string[] {
+  return problemsOf(deviceValidator, value, 'the device schema')
+}
+
+function problemsOf(validator: Validator, value: unknown, what: string): string[] {
   if (validator.Check(value)) return []
   const problems: string[] = []
   for (const error of validator.Errors(value)) {
@@ -43,7 +66,7 @@ export function schemaProblems(value: unknown): string[] {
       problems.push(`${path}: ${error.message}`)
     }
   }
-  return problems.length > 0 ? problems : ['/: does not match the site manifest schema']
+  return problems.length > 0 ? problems : [`/: does not match ${what}`]
 }
 
 function duplicates(list: 'buildings' | 'rooms' | 'devices', items: readonly { id: string }[]): string[] {
@@ -58,7 +81,12 @@ interface Places {
   rooms: ReadonlyMap<string, string | null>
 }
 
-function deviceProblems(device: DeviceSpec, siteId: string, places: Places, registered: RegisteredFacts): string[] {
+export function deviceProblems(
+  device: Omit<DeviceSpec, 'password'>,
+  siteId: string,
+  places: Places,
+  registered: RegisteredFacts,
+): string[] {
   const subject = `device "${device.id}"`
   const problems: string[] = []
   if (device.id.startsWith(SERVICE_ID_PREFIX))

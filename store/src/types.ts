@@ -5,6 +5,7 @@
 import type {
   DeviceEvent,
   DeviceKind,
+  DeviceSpec,
   DeviceView,
   FieldValue,
   History,
@@ -39,6 +40,15 @@ export interface ProvisionResult {
   existing: string[]
 }
 
+/** One device to register in a provisioned site, as a manifest lists it, less the password: the store generates it. */
+export type NewDevice = Omit<DeviceSpec, 'password'>
+
+export interface CreatedDevice {
+  device: DeviceRecord
+  /** Generated; shown once, only its hash is kept. */
+  password: string
+}
+
 /** Latest state of one device, merged from every message it sent. */
 export interface DeviceState {
   deviceId: string
@@ -56,6 +66,14 @@ export interface Store {
    */
   provisionSite(manifest: SiteManifest): Promise<ProvisionResult>
   listSites(): Site[]
+  /**
+   * Registers one device in a provisioned site, checked as `provisionSite` checks a manifest's devices, with a
+   * generated password that is returned once (only its scrypt hash is kept). Throws a `DeviceError`:
+   * FM_ERR_DEVICE_INVALID (the schema of a manifest's device, a building or room the site does not have, a room in
+   * another building, an id reserved for services, a password given), FM_ERR_SITE_NOT_FOUND, FM_ERR_DEVICE_EXISTS
+   * (the id is taken, in any site). Async: the password is hashed off the event loop.
+   */
+  createDevice(siteId: string, device: NewDevice): Promise<CreatedDevice>
   getDevice(id: string): DeviceRecord | undefined
   listDevices(filter?: { siteId?: string }): DeviceRecord[]
   /**

@@ -1,7 +1,7 @@
 import type { SiteManifest } from '@fm/protocol'
 import { describe, expect, test } from 'vitest'
-import { ManifestError } from '../src/index.ts'
-import { compound, openTestStore, PUMP_PASSWORD } from './fixtures.ts'
+import { DeviceError, type DeviceErrorCode, ManifestError, type NewDevice } from '../src/index.ts'
+import { compound, openTestStore, PUMP_PASSWORD, provisionedStore } from './fixtures.ts'
 
 describe('provisionSite', () => {
   test('creates the site and every device, with a password for each', async () => {
@@ -205,5 +205,119 @@ describe('provisionSite refuses an invalid manifest and lists every problem', ()
     )
     await expect(store.provisionSite(changed)).rejects.toThrow('registered as water-tank, the manifest says fire-water')
     expect(store.getDevice('tank-1')?.kind).toBe('water-tank')
+  })
+})
+
+describe('createDevice', () => {
+  test('registers one device in a provisioned site with a generated password, shown once, that connects', async () => {
+    const store = await provisionedStore()
+
+    const { device, password } = await store.createDevice('xingfuli', {
+      id: 'env-1',
+      kind: 'room-environment',
+      name: '泵房环境',
+      name_en: 'Pump room environment',
+      room: 'pump-room',
+      attributes: { sensor: 'th-01' },
+    })
+
+    expect(password).toMatch(/^[A-Za-z0-9_-]{24}$/)
+    const expected = {
+      id: 'env-1',
+      siteId: 'xingfuli',
+      kind: 'room-environment',
+      name: '泵房环境',
+      nameEn: 'Pump room environment',
+      buildingId: 'b1', // from its room, as in a manifest
+      roomId: 'pump-room',
+      attributes: { sensor: 'th-01' },
+      reportIntervalSec: 10,
+    }
+    expect(device).toEqual(expected)
+    expect(store.getDevice('env-1')).toEqual(expected)
+    expect(store.listDeviceViews({ siteId: 'xingfuli' }).map(({ id }) => id)).toContain('env-1')
+    expect(await store.verifyDeviceCredentials('env-1', password)).toEqual(expected)
+    expect(await store.verifyDeviceCredentials('env-1', 'not-the-password')).toBeUndefined()
+  })
+
+  const refusals: {
+    name: string
+    siteId?: string
+    device: Record<string, unknown>
+    code: DeviceErrorCode
+    message: string
+  }[] = [
+    { name: 'an unknown site', siteId: 'hexie', device: {}, code: 'FM_ERR_SITE_NOT_FOUND', message: 'site "hexie"' },
+    {
+      name: 'an id registered already, with its credentials untouched',
+      device: { id: 'pump-1', kind: 'pump' },
+      code: 'FM_ERR_DEVICE_EXISTS',
+      message: 'device "pump-1" is registered already',
+    },
+    {
+      name: 'an unknown building',
+      device: { building: 'b9' },
+      code: 'FM_ERR_DEVICE_INVALID',
+      message: 'building "b9" is neither in the manifest nor registered',
+    },
+    {
+      name: 'an unknown room',
+      device: { room: 'attic' },
+      code: 'FM_ERR_DEVICE_INVALID',
+      message: 'room "attic" is neither in the manifest nor registered',
+    },
+    {
+      name: 'an id reserved for platform services',
+      device: { id: 'svc-api' },
+      code: 'FM_ERR_DEVICE_INVALID',
+      message: 'reserved for platform services',
+    },
+    {
+      name: 'an unknown kind',
+      device: { kind: 'lift' },
+      code: 'FM_ERR_DEVICE_INVALID',
+      message: '/kind: must be one of',
+    },
+    {
+      name: 'an unknown field',
+      device: { floor: 3 },
+      code: 'FM_ERR_DEVICE_INVALID',
+      message: 'unknown field(s) "floor"',
+    },
+    {
+      name: 'a password chosen by the caller',
+      device: { password: 'chosen-by-someone' },
+      code: 'FM_ERR_DEVICE_INVALID',
+      message: 'a new device gets a generated password',
+    },
+  ]
+
+  test.for(refusals)('refuses $name, and writes nothing', async ({ siteId, device, code, message }) => {
+    const store = await provisionedStore()
+    const before = store.listDevices()
+    const input = { id: 'tank-9', kind: 'water-tank', name: '9#水箱', ...device } as NewDevice
+
+    const error = await store.createDevice(siteId ?? 'xingfuli', input).catch((caught: unknown) => caught)
+
+    expect(error).toBeInstanceOf(DeviceError)
+    expect(error).toMatchObject({ code, message: expect.stringContaining(message) })
+    expect(store.listDevices()).toEqual(before)
+    expect(await store.verifyDeviceCredentials('pump-1', PUMP_PASSWORD)).toBeDefined()
+  })
+
+  test('of two creations of one id at the same time, one wins and the other is refused as existing', async () => {
+    const store = await provisionedStore()
+    const device: NewDevice = { id: 'gate-west', kind: 'gate', name: '西门道闸', room: 'gatehouse' }
+
+    const outcomes = await Promise.allSettled([
+      store.createDevice('xingfuli', device),
+      store.createDevice('xingfuli', { ...device, name: '西门道闸 2' }),
+    ])
+
+    expect(outcomes.map(({ status }) => status).sort()).toEqual(['fulfilled', 'rejected'])
+    const refused = outcomes.find((outcome) => outcome.status === 'rejected')
+    expect(refused?.reason).toMatchObject({ code: 'FM_ERR_DEVICE_EXISTS' })
+    const won = outcomes.find((outcome) => outcome.status === 'fulfilled')
+    expect(await store.verifyDeviceCredentials('gate-west', won?.value.password ?? '')).toBeDefined()
   })
 })

@@ -13,3 +13,10 @@ export function userView(user: UserRecord): UserView {
     permissions: [...ROLE_PERMISSIONS[user.role]],
   }
 }
+
+/** What an admin sees of a user in `/api/users`: the user's own view, and whether the account is disabled or locked. */
+export function adminUserView(user: UserRecord): UserView {
+  const view: UserView = { ...userView(user), disabled: user.disabled }
+  if (user.lockedUntil !== undefined) view.lockedUntil = user.lockedUntil
+  return view
+}

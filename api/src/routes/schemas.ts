@@ -19,6 +19,7 @@ const ERROR_DESCRIPTIONS = {
   401: 'not signed in (FM_ERR_AUTH_REQUIRED), or a refused login (FM_ERR_AUTH_FAILED)',
   403: 'not allowed: the role lacks the permission or the place is outside the scope (docs/access.md)',
   404: 'not found (the code names what)',
+  409: 'conflicts with the current state (the code names what)',
   429: 'too many attempts (FM_ERR_RATE_LIMITED) or a locked account (FM_ERR_AUTH_LOCKED); see Retry-After',
   500: 'unexpected failure (FM_ERR_INTERNAL)',
 } as const
