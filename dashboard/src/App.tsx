@@ -1,12 +1,18 @@
 import { useTranslation } from 'react-i18next'
-import { Outlet, Route, Routes } from 'react-router'
+import { Navigate, Outlet, Route, Routes, useLocation } from 'react-router'
 import { AppHeader } from './components/layout/AppHeader.tsx'
 import { ErrorBoundary } from './components/layout/ErrorBoundary.tsx'
 import { useConnection, useSnapshotReady } from './live/store.ts'
 import { DevicePage } from './pages/DevicePage.tsx'
+import { LoginPage } from './pages/LoginPage.tsx'
 import { NotFoundPage } from './pages/NotFoundPage.tsx'
 import { OverviewPage } from './pages/OverviewPage.tsx'
+import { PasswordPage } from './pages/PasswordPage.tsx'
 import { SystemPage } from './pages/SystemPage.tsx'
+import { UsersPage } from './pages/UsersPage.tsx'
+import { PASSWORD_PATH, withNext } from './session/paths.ts'
+import { Restricted } from './session/Restricted.tsx'
+import { useSession } from './session/SessionContext.ts'
 
 /** Says so when the values on screen stopped being live: a frozen screen must never look like a quiet night. */
 function StaleBanner() {
@@ -37,6 +43,12 @@ function PageError() {
 
 function AppShell() {
   const { t } = useTranslation()
+  const { user } = useSession()
+  const location = useLocation()
+  // A generated or admin-set password is known to someone else: nothing else until the user has chosen their own.
+  if (user?.mustChangePassword && location.pathname !== PASSWORD_PATH) {
+    return <Navigate to={withNext(PASSWORD_PATH, `${location.pathname}${location.search}`)} replace />
+  }
   return (
     <>
       <a className="skip-link" href="#main">
@@ -56,11 +68,28 @@ function AppShell() {
 export function App() {
   return (
     <Routes>
+      <Route path="login" element={<LoginPage />} />
       <Route element={<AppShell />}>
         <Route index element={<OverviewPage />} />
         <Route path="devices/:deviceId" element={<DevicePage />} />
         {/* Open to everyone for now; the identity issue will restrict it to admins and supervisors. */}
         <Route path="system" element={<SystemPage />} />
+        <Route
+          path="account/password"
+          element={
+            <Restricted>
+              <PasswordPage />
+            </Restricted>
+          }
+        />
+        <Route
+          path="admin/users"
+          element={
+            <Restricted permission="users.manage">
+              <UsersPage />
+            </Restricted>
+          }
+        />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -4,22 +4,132 @@
  */
 import type { DeviceView, Health, History, Site, StoredEvent } from '@fm/protocol'
 
+/** What the api's JSON error body says (`ErrorResponse`), and how long to wait when it says so (`Retry-After`). */
+export interface ApiErrorDetail {
+  method?: string
+  /** `FM_ERR_…`; clients branch on it, never on the message. */
+  code?: string | undefined
+  /** The api's message, in English: a detail for an administrator, never the only thing shown. */
+  message?: string | undefined
+  /** Seconds, from the `Retry-After` header of a 429. */
+  retryAfterSec?: number | undefined
+  /** When the request was sent (`Date.now()`), to tell an answer to an older session from one to the current. */
+  sentAt?: number
+}
+
 export class ApiError extends Error {
   readonly status: number
   readonly path: string
+  readonly code: string | undefined
+  readonly detail: string | undefined
+  readonly retryAfterSec: number | undefined
+  readonly sentAt: number
 
-  constructor(status: number, path: string) {
-    super(`GET ${path} answered ${status}`)
+  constructor(status: number, path: string, detail: ApiErrorDetail = {}) {
+    super(`${detail.method ?? 'GET'} ${path} answered ${status}${detail.code ? ` ${detail.code}` : ''}`)
     this.name = 'ApiError'
     this.status = status
     this.path = path
+    this.code = detail.code
+    this.detail = detail.message
+    this.retryAfterSec = detail.retryAfterSec
+    this.sentAt = detail.sentAt ?? Date.now()
   }
 }
 
-async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+type AuthErrorListener = (error: ApiError) => void
+const authErrorListeners = new Set<AuthErrorListener>()
+
+/**
+ * Calls `listener` with every 401 and 403 any request gets, so the session can react wherever the request came from:
+ * a 401 means the session is gone (expired, ended elsewhere), a 403 `FM_ERR_PASSWORD_CHANGE_REQUIRED` that the user
+ * must choose a new password first. Returns the unsubscribe function.
+ */
+export function onAuthError(listener: AuthErrorListener): () => void {
+  authErrorListeners.add(listener)
+  return () => authErrorListeners.delete(listener)
+}
+
+/** The coded error of a response that is not ok; tells the session listeners about 401 and 403. */
+async function errorOf(response: Response, method: string, path: string, sentAt: number): Promise<ApiError> {
+  const body: unknown = await response.json().catch(() => undefined)
+  const { code, message } = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>
+  const retryAfter = Number.parseInt(response.headers.get('retry-after') ?? '', 10)
+  const error = new ApiError(response.status, path, {
+    method,
+    code: typeof code === 'string' ? code : undefined,
+    message: typeof message === 'string' ? message : undefined,
+    retryAfterSec: Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined,
+    sentAt,
+  })
+  if (response.status === 401 || response.status === 403) {
+    for (const listener of authErrorListeners) listener(error)
+  }
+  return error
+}
+
+export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  const sentAt = Date.now()
   const response = await fetch(path, { signal: signal ?? null, headers: { accept: 'application/json' } })
-  if (!response.ok) throw new ApiError(response.status, path)
+  if (!response.ok) throw await errorOf(response, 'GET', path, sentAt)
   return (await response.json()) as T
+}
+
+/**
+ * A request that changes something. The body, if any, is JSON (the api refuses other bodies, so another site cannot
+ * post a form to it); a 204 answers `undefined`. The session cookie goes along: same origin.
+ */
+export async function sendJson<T>(method: 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' }
+  if (body !== undefined) headers['content-type'] = 'application/json'
+  const sentAt = Date.now()
+  const response = await fetch(path, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  })
+  if (!response.ok) throw await errorOf(response, method, path, sentAt)
+  if (response.status === 204) return undefined as T
+  return (await response.json()) as T
+}
+
+/**
+ * An expected failure of a request, as a value the screen can put into words (STYLE §2.5.2): the api's code, or
+ * `network` when no answer came, `HTTP_<status>` for an answer without a code.
+ */
+export interface Failure {
+  code: string
+  status?: number | undefined
+  retryAfterSec?: number | undefined
+  /** The api's own message, for an administrator. */
+  detail?: string | undefined
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; failure: Failure }
+
+export function failureOf(error: unknown): Failure {
+  if (error instanceof ApiError) {
+    return {
+      code: error.code ?? `HTTP_${error.status}`,
+      status: error.status,
+      retryAfterSec: error.retryAfterSec,
+      detail: error.detail,
+    }
+  }
+  // fetch rejects with a TypeError when no answer comes at all: refused, reset, offline.
+  if (error instanceof TypeError) return { code: 'network' }
+  console.error('request failed unexpectedly', error)
+  return { code: 'unknown' }
+}
+
+/** The request's value, or why it failed; never throws. */
+export async function attempt<T>(request: () => Promise<T>): Promise<Result<T>> {
+  try {
+    return { ok: true, value: await request() }
+  } catch (error) {
+    return { ok: false, failure: failureOf(error) }
+  }
 }
 
 const enc = encodeURIComponent
@@ -89,8 +199,9 @@ function isHealth(body: unknown): body is Health {
  */
 export async function fetchHealth(signal?: AbortSignal): Promise<HealthAnswer> {
   const path = '/api/health'
+  const sentAt = Date.now()
   const response = await fetch(path, { signal: signal ?? null, headers: { accept: 'application/json' } })
-  if (!response.ok && response.status !== 503) throw new ApiError(response.status, path)
+  if (!response.ok && response.status !== 503) throw await errorOf(response, 'GET', path, sentAt)
   const body: unknown = await response.json().catch(() => undefined)
   if (!isHealth(body)) throw response.ok ? new HealthFormatError() : new ApiError(response.status, path)
   const date = Date.parse(response.headers.get('date') ?? '')

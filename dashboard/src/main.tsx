@@ -6,6 +6,7 @@ import { App } from './App.tsx'
 import { createI18n } from './i18n/i18n.ts'
 import { createLiveClient } from './live/client.ts'
 import { createLiveStore, LiveStoreContext } from './live/store.ts'
+import { SessionProvider } from './session/SessionProvider.tsx'
 import { SiteProvider } from './site/SiteProvider.tsx'
 import './styles/theme.css'
 
@@ -22,9 +23,11 @@ createRoot(root).render(
     <I18nextProvider i18n={i18n}>
       <LiveStoreContext value={store}>
         <BrowserRouter>
-          <SiteProvider>
-            <App />
-          </SiteProvider>
+          <SessionProvider>
+            <SiteProvider>
+              <App />
+            </SiteProvider>
+          </SessionProvider>
         </BrowserRouter>
       </LiveStoreContext>
     </I18nextProvider>

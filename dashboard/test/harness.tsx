@@ -3,7 +3,7 @@ import type { Site } from '@fm/protocol'
 import { render } from '@testing-library/react'
 import type { ReactNode } from 'react'
 import { I18nextProvider } from 'react-i18next'
-import { MemoryRouter, Route, Routes } from 'react-router'
+import { MemoryRouter, Route, Routes, useLocation } from 'react-router'
 import { vi } from 'vitest'
 import { createI18n, type Language } from '../src/i18n/i18n.ts'
 import { createLiveStore, type LiveStore, LiveStoreContext } from '../src/live/store.ts'
@@ -54,4 +54,10 @@ export function stubApi(routes: Record<string, Handler>) {
   })
   vi.stubGlobal('fetch', spy)
   return spy
+}
+
+/** Shows the router's location in the page, so a test can read where a redirect went. */
+export function LocationProbe() {
+  const location = useLocation()
+  return <output data-testid="location">{`${location.pathname}${location.search}`}</output>
 }

@@ -4,14 +4,17 @@ import {
   FIRE_POINT_STATES,
   IngestTimeSeriesStatus,
   PartHealth,
+  PERMISSIONS,
   PLATE_COLORS,
   PlateEvent,
   ROOM_TYPES,
   ScanEvent,
   telemetryFields,
+  USER_ROLES,
 } from '@fm/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import { KNOWN_PARTS } from '../src/health/parts.ts'
+import { describeFailure } from '../src/i18n/failure.ts'
 import {
   formatAgo,
   formatBytes,
@@ -47,13 +50,40 @@ function requiredKeys(): string[] {
   for (const state of PartHealth.properties.status.enum) keys.push(`system.states.${state}`)
   for (const name of IngestTimeSeriesStatus.properties.name.enum) keys.push(`system.ingest.backends.${name}`)
   for (const part of KNOWN_PARTS) keys.push(`system.parts.${part}`, `system.partHints.${part}`)
+  for (const role of USER_ROLES) keys.push(`roles.${role}`, `roleHints.${role}`)
+  for (const permission of PERMISSIONS) keys.push(`permissions.${permission}`)
+  for (const code of SIGN_IN_AND_USER_ERRORS) keys.push(`errors.codes.${code}`)
   return keys
 }
+
+/**
+ * The api's codes that the sign-in, password and users pages can meet (api/src/errors.ts, which the dashboard may
+ * not import; docs/protocol.md lists them). Each must be a sentence, never the api's English message.
+ */
+const SIGN_IN_AND_USER_ERRORS = [
+  'FM_ERR_AUTH_REQUIRED',
+  'FM_ERR_AUTH_FAILED',
+  'FM_ERR_AUTH_LOCKED',
+  'FM_ERR_RATE_LIMITED',
+  'FM_ERR_FORBIDDEN',
+  'FM_ERR_PASSWORD_CHANGE_REQUIRED',
+  'FM_ERR_PASSWORD_CURRENT_INVALID',
+  'FM_ERR_PASSWORD_WEAK',
+  'FM_ERR_USER_EXISTS',
+  'FM_ERR_USER_INVALID',
+  'FM_ERR_USER_NOT_FOUND',
+  'FM_ERR_USER_LAST_ADMIN',
+  'FM_ERR_VALIDATION',
+  'FM_ERR_NOT_FOUND',
+  'FM_ERR_INTERNAL',
+  'network',
+  'unknown',
+]
 
 describe.each(LANGUAGES)('%s resources', (language) => {
   const i18n = createI18n(language)
 
-  it('label every device kind, telemetry field, enum and boolean value, room type, event detail, health state and broker drop reason', () => {
+  it('label every device kind, telemetry field, enum and boolean value, room type, event detail, health state, broker drop reason, user role, permission and sign-in error', () => {
     const missing = requiredKeys().filter((key) => !i18n.exists(key, { lng: language, fallbackLng: false }))
     expect(missing).toEqual([])
     // The check itself must be able to fail: a key that no language has.
@@ -157,6 +187,29 @@ describe('formatting', () => {
     expect(formatFill(999, 1000, 'en')).toBe('99%')
     expect(formatFill(1000, 1000, 'en')).toBe('100%')
     expect(formatFill(1200, 1000, 'en')).toBe('100%')
+  })
+
+  it('says how long a locked account waits, in minutes and on the clock, and how long a rate-limited client waits', () => {
+    const at = Date.UTC(2026, 4, 14, 6, 0, 0)
+    const locked = { code: 'FM_ERR_AUTH_LOCKED', status: 429, retryAfterSec: 14 * 60 + 5 }
+    const clock = (ms: number) =>
+      new Intl.DateTimeFormat('en', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(ms)
+    expect(describeFailure(locked, en.t, 'en', at)).toBe(
+      `Too many wrong passwords: the account is locked for now. Try again in 15 minutes (after ${clock(at + 845_000)}).`,
+    )
+    expect(describeFailure({ ...locked, retryAfterSec: 30 }, en.t, 'en', at)).toContain('Try again in 1 minute (')
+    expect(describeFailure(locked, zh.t, 'zh-CN', at)).toContain('请 15 分钟后')
+    expect(describeFailure({ code: 'FM_ERR_RATE_LIMITED', retryAfterSec: 42 }, zh.t, 'zh-CN', at)).toBe(
+      '尝试过于频繁，请 42 秒后再试。',
+    )
+    // Without Retry-After, and for codes this dashboard has no sentence for.
+    expect(describeFailure({ code: 'FM_ERR_AUTH_LOCKED' }, en.t, 'en', at)).toBe(
+      'Too many wrong passwords: the account is locked for now. Try again later.',
+    )
+    expect(describeFailure({ code: 'FM_ERR_SOMETHING_NEW', status: 409 }, en.t, 'en', at)).toBe(
+      'The server answered error 409; try again later',
+    )
+    expect(describeFailure({ code: 'FM_ERR_SOMETHING_NEW' }, zh.t, 'zh-CN', at)).toBe('操作失败，请稍后重试')
   })
 
   it('prints rates with a decimal while they are small', () => {

@@ -1,0 +1,126 @@
+import { type FormEvent, useEffect, useRef, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { Link, Navigate, useSearchParams } from 'react-router'
+import { checkError, FormError, requestError, type ShownError } from '../components/forms/FormError.tsx'
+import { PasswordInput } from '../components/forms/PasswordInput.tsx'
+import { LanguageToggle } from '../components/layout/LanguageToggle.tsx'
+import { safeNext } from '../session/paths.ts'
+import { useSession } from '../session/SessionContext.ts'
+import '../components/forms/forms.css'
+import '../components/layout/AppHeader.css'
+
+/**
+ * `/login`: a screen of its own, without the live header, so that a phone shows the form above the keyboard. After
+ * signing in the user goes back to `next`, the page that sent them here. Wrong credentials, a locked account and too
+ * many attempts each get their own sentence, from the api's code.
+ */
+export function LoginPage() {
+  const { t } = useTranslation()
+  const { user, login } = useSession()
+  const [params] = useSearchParams()
+  const next = safeNext(params.get('next'))
+  const [username, setUsername] = useState('')
+  const [password, setPassword] = useState('')
+  const [error, setError] = useState<ShownError>()
+  const [pending, setPending] = useState(false)
+  const usernameRef = useRef<HTMLInputElement>(null)
+  const passwordRef = useRef<HTMLInputElement>(null)
+
+  // The one thing to do here is type a name; a focused field also brings up the phone's keyboard.
+  useEffect(() => usernameRef.current?.focus(), [])
+
+  if (user) return <Navigate to={next} replace />
+
+  async function submit(event: FormEvent) {
+    event.preventDefault()
+    if (pending) return
+    const name = username.trim()
+    if (!name) {
+      setError(checkError('username-missing', t('login.usernameMissing')))
+      usernameRef.current?.focus()
+      return
+    }
+    if (!password) {
+      setError(checkError('password-missing', t('login.passwordMissing')))
+      passwordRef.current?.focus()
+      return
+    }
+    setPending(true)
+    const result = await login(name, password)
+    setPending(false)
+    // On success the session has the user and this page redirects on its next render.
+    if (result.ok) return
+    setError(requestError(result.failure))
+    if (result.failure.code === 'FM_ERR_AUTH_FAILED') {
+      setPassword('')
+      passwordRef.current?.focus()
+    }
+  }
+
+  // Which field to mark: a lock, a rate limit or the network are not the fault of what was typed.
+  const code = error?.failure.code
+  const wrong = code === 'FM_ERR_AUTH_FAILED'
+  return (
+    <div className="auth-screen" data-testid="login-page">
+      <title>{`${t('login.title')} · ${t('app.name')}`}</title>
+      <div className="auth-screen__top">
+        <Link to="/" className="brand">
+          <img src="/favicon.svg" alt="" width="32" height="32" className="brand__logo" />
+          <span className="brand__name">{t('app.name')}</span>
+        </Link>
+        <LanguageToggle />
+      </div>
+      <main id="main" className="auth-screen__main">
+        <form className="auth-card" method="post" noValidate onSubmit={(event) => void submit(event)}>
+          <h1 className="auth-card__title">{t('login.title')}</h1>
+          <p className="auth-card__lead">{t('login.lead')}</p>
+          <div className="field">
+            <label className="field__label" htmlFor="login-username">
+              {t('login.username')}
+            </label>
+            <input
+              id="login-username"
+              ref={usernameRef}
+              className="input"
+              data-testid="login-username"
+              name="username"
+              value={username}
+              onChange={(event) => setUsername(event.target.value)}
+              autoComplete="username"
+              autoCapitalize="none"
+              autoCorrect="off"
+              spellCheck={false}
+              enterKeyHint="next"
+              aria-invalid={wrong || code === 'username-missing' || undefined}
+            />
+          </div>
+          <div className="field">
+            <label className="field__label" htmlFor="login-password">
+              {t('login.password')}
+            </label>
+            <PasswordInput
+              id="login-password"
+              testId="login-password"
+              inputRef={passwordRef}
+              value={password}
+              onChange={setPassword}
+              autoComplete="current-password"
+              enterKeyHint="go"
+              invalid={wrong || code === 'password-missing'}
+            />
+          </div>
+          <FormError error={error} testId="login-error" />
+          <button
+            type="submit"
+            className="button button--primary button--block"
+            data-testid="login-submit"
+            disabled={pending}
+          >
+            {pending ? t('login.submitting') : t('login.submit')}
+          </button>
+          <p className="auth-card__help">{t('login.forgot')}</p>
+        </form>
+      </main>
+    </div>
+  )
+}

@@ -1,0 +1,183 @@
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { App } from '../src/App.tsx'
+import type { Language } from '../src/i18n/i18n.ts'
+import { SessionProvider } from '../src/session/SessionProvider.tsx'
+import { ADMIN, GUARD, PASSWORD } from './auth-fixtures.ts'
+import { apiError, stubAuthApi } from './fake-api.ts'
+import { SITE } from './fixtures.ts'
+import { LocationProbe, renderWithProviders } from './harness.tsx'
+
+function renderApp(path: string, language: Language = 'zh-CN') {
+  return renderWithProviders(
+    <SessionProvider>
+      <App />
+      <LocationProbe />
+    </SessionProvider>,
+    { path, language, site: SITE },
+  )
+}
+
+const field = (testId: string) => screen.getByTestId(testId) as HTMLInputElement
+const location = () => screen.getByTestId('location').textContent
+
+function type(testId: string, value: string) {
+  fireEvent.change(field(testId), { target: { value } })
+}
+
+/** Enter in the password field: the form's implicit submission. */
+function pressEnter() {
+  const form = field('login-password').closest('form')
+  if (!form) throw new Error('the password field is in no form')
+  fireEvent.submit(form)
+}
+
+describe('LoginPage', () => {
+  beforeEach(() => localStorage.clear())
+  afterEach(() => {
+    cleanup()
+    vi.unstubAllGlobals()
+  })
+
+  it('focuses the username, helps password managers, and signs in with Enter back to where the user came from', async () => {
+    const api = stubAuthApi({ users: [ADMIN] })
+    renderApp('/login?next=%2Fadmin%2Fusers')
+    await screen.findByTestId('login-page')
+    expect(document.activeElement).toBe(field('login-username'))
+    expect(field('login-username').autocomplete).toBe('username')
+    expect(field('login-password').autocomplete).toBe('current-password')
+    expect(field('login-password').type).toBe('password')
+    expect(screen.getByRole('heading', { name: '登录' })).toBeTruthy()
+
+    type('login-username', ' admin ')
+    type('login-password', PASSWORD)
+    pressEnter()
+    await screen.findByTestId('users-page')
+    expect(location()).toBe('/admin/users')
+    expect(api.sent('POST', '/api/auth/login')[0]?.body).toEqual({ username: 'admin', password: PASSWORD })
+  })
+
+  it('says a wrong username or password in Chinese, keeps the username and empties the password', async () => {
+    stubAuthApi({ users: [ADMIN] })
+    renderApp('/login')
+    await screen.findByTestId('login-page')
+    type('login-username', 'admin')
+    type('login-password', 'not-the-password')
+    fireEvent.click(screen.getByTestId('login-submit'))
+    const error = await screen.findByTestId('login-error')
+    expect(error.dataset.code).toBe('FM_ERR_AUTH_FAILED')
+    expect(error.textContent).toBe('用户名或密码错误')
+    expect(error.getAttribute('role')).toBe('alert')
+    expect(field('login-username').value).toBe('admin')
+    expect(field('login-password').value).toBe('')
+    expect(document.activeElement).toBe(field('login-password'))
+    expect(location()).toBe('/login')
+  })
+
+  it('says for how many minutes a locked account waits, from Retry-After', async () => {
+    const api = stubAuthApi({ users: [ADMIN] })
+    api.answerNext('POST', '/api/auth/login', apiError(429, 'FM_ERR_AUTH_LOCKED', 'locked', { 'retry-after': '900' }))
+    renderApp('/login', 'en')
+    await screen.findByTestId('login-page')
+    type('login-username', 'admin')
+    type('login-password', PASSWORD)
+    fireEvent.click(screen.getByTestId('login-submit'))
+    const error = await screen.findByTestId('login-error')
+    expect(error.dataset.code).toBe('FM_ERR_AUTH_LOCKED')
+    expect(error.textContent).toMatch(
+      /^Too many wrong passwords: the account is locked for now\. Try again in 15 minutes \(after \d\d:\d\d\)\.$/,
+    )
+    // A locked account's password was not wrong this time: it stays, for when the lock ends.
+    expect(field('login-password').value).toBe(PASSWORD)
+  })
+
+  it('says the client is rate limited, and that the api cannot be reached', async () => {
+    const api = stubAuthApi({ users: [ADMIN] })
+    api.answerNext('POST', '/api/auth/login', apiError(429, 'FM_ERR_RATE_LIMITED', 'slow', { 'retry-after': '42' }))
+    renderApp('/login')
+    await screen.findByTestId('login-page')
+    type('login-username', 'admin')
+    type('login-password', PASSWORD)
+    fireEvent.click(screen.getByTestId('login-submit'))
+    expect((await screen.findByTestId('login-error')).textContent).toBe('尝试过于频繁，请 42 秒后再试。')
+
+    vi.mocked(globalThis.fetch).mockRejectedValueOnce(new TypeError('Failed to fetch'))
+    fireEvent.click(screen.getByTestId('login-submit'))
+    await waitFor(() => expect(screen.getByTestId('login-error').dataset.code).toBe('network'))
+    expect(screen.getByTestId('login-error').textContent).toBe('无法连接服务器，请检查网络后重试')
+  })
+
+  it('asks for a missing username or password without asking the api', async () => {
+    const api = stubAuthApi()
+    renderApp('/login')
+    await screen.findByTestId('login-page')
+    fireEvent.click(screen.getByTestId('login-submit'))
+    expect(screen.getByTestId('login-error').textContent).toBe('请输入用户名')
+    type('login-username', 'admin')
+    pressEnter()
+    expect(screen.getByTestId('login-error').dataset.code).toBe('password-missing')
+    expect(document.activeElement).toBe(field('login-password'))
+    expect(api.sent('POST', '/api/auth/login')).toEqual([])
+  })
+
+  it('sends a user who is signed in already straight on, and ignores a next page on another site', async () => {
+    stubAuthApi({ user: GUARD })
+    renderApp('/login?next=%2F%2Fevil.example%2F')
+    await waitFor(() => expect(location()).toBe('/'))
+  })
+})
+
+describe('the header', () => {
+  beforeEach(() => localStorage.clear())
+  afterEach(() => {
+    cleanup()
+    vi.unstubAllGlobals()
+  })
+
+  it('offers an anonymous visitor to sign in and brings them back to the page', async () => {
+    stubAuthApi({ users: [ADMIN] })
+    renderApp('/devices/tank-1', 'en')
+    const signIn = await screen.findByTestId('sign-in')
+    expect(signIn.textContent).toBe('Sign in')
+    expect(screen.queryByTestId('user-menu')).toBeNull()
+    expect(screen.queryByTestId('nav-users')).toBeNull()
+    fireEvent.click(signIn)
+    await screen.findByTestId('login-page')
+    expect(location()).toBe('/login?next=%2Fdevices%2Ftank-1')
+  })
+
+  it("shows the user's name and translated role, and signs out to the overview", async () => {
+    const api = stubAuthApi({ user: GUARD })
+    renderApp('/devices/tank-1')
+    const menu = await screen.findByTestId('user-menu')
+    expect(menu.dataset.role).toBe('guard')
+    expect(within(menu).getByTestId('user-name').textContent).toBe('张伟')
+    expect(within(menu).getByTestId('user-role').textContent).toBe('保安')
+    expect(screen.queryByTestId('sign-in')).toBeNull()
+
+    const toggle = screen.getByTestId('user-menu-toggle')
+    expect(toggle.getAttribute('aria-expanded')).toBe('false')
+    fireEvent.click(toggle)
+    expect(toggle.getAttribute('aria-expanded')).toBe('true')
+    fireEvent.keyDown(document, { key: 'Escape' })
+    expect(toggle.getAttribute('aria-expanded')).toBe('false')
+    expect(document.activeElement).toBe(toggle)
+
+    fireEvent.click(toggle)
+    fireEvent.click(screen.getByTestId('logout'))
+    await screen.findByTestId('sign-in')
+    expect(api.sent('POST', '/api/auth/logout')).toHaveLength(1)
+    expect(location()).toBe('/')
+    expect(screen.queryByTestId('user-menu')).toBeNull()
+  })
+
+  it('signs out of a page for signed-in users to the overview, so the next person does not land on it', async () => {
+    stubAuthApi({ user: ADMIN, users: [ADMIN] })
+    renderApp('/admin/users')
+    await screen.findByTestId('users-page')
+    fireEvent.click(screen.getByTestId('user-menu-toggle'))
+    fireEvent.click(screen.getByTestId('logout'))
+    await screen.findByTestId('sign-in')
+    expect(location()).toBe('/')
+  })
+})
