@@ -91,7 +91,11 @@ const commands = [
 
 const port = env.FM_API_PORT ?? '8080'
 console.log(`Starting the platform: dashboard and API on http://localhost:${port}, MQTT on ${shared.FM_MQTT_URL}`)
-if (withSimulators) console.log('Simulating the demo compound 翠湖花园 (Cuihu Garden). Ctrl-C stops everything.')
+if (withSimulators) {
+  console.log('Simulating the demo compound 翠湖花园 (Cuihu Garden). Ctrl-C stops everything.')
+  // the demo users' passwords are public (README, "Demo users"): fine for a trial, never for a real site
+  console.log('Demo sign-in: demo.admin / cuihu-admin-demo (one user per role, listed in the README).')
+}
 
 const { result } = concurrently(commands, {
   prefix: 'name',
