@@ -59,12 +59,25 @@ function parseHash(encoded: string): ParsedHash {
   return { cost, salt: Buffer.from(salt, 'base64url'), key: Buffer.from(key, 'base64url') }
 }
 
+/**
+ * Control characters (U+0000–U+001F, U+007F) are never part of a password. They are refused, not only for
+ * hygiene: scrypt keys HMAC with the password, and HMAC pads a short key with zero bytes, so `secret` followed by NUL
+ * bytes would otherwise verify as `secret`.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/
+
+export function hasControlCharacters(password: string): boolean {
+  return CONTROL_CHARACTERS.test(password)
+}
+
 /** Compares in constant time for a given hash. Throws only for a malformed stored hash (a data error). */
 export async function verifyPassword(password: string, encoded: string): Promise<boolean> {
   const { cost, salt, key } = parseHash(encoded)
   if (key.length === 0) throw new Error('stored password hash has an empty key')
+  // derived anyway, so that a refusal for a control character takes as long as any other
   const candidate = await derive(password, salt, cost, key.length)
-  return timingSafeEqual(candidate, key)
+  return timingSafeEqual(candidate, key) && !hasControlCharacters(password)
 }
 
 const dummyHashes = new Map<string, Promise<string>>()

@@ -2,7 +2,9 @@
  * What a user's name, display name, role, scope and password must be. Pure checks: the store runs them before it
  * hashes anything or opens a transaction, and reports the first problem as a `UserError` with a code.
  */
+
 import { isUserRole, isValidId, type UserRole, type UserScope } from '@fm/protocol'
+import { hasControlCharacters } from './passwords.ts'
 
 export type UserErrorCode = 'FM_ERR_USER_EXISTS' | 'FM_ERR_USER_INVALID' | 'FM_ERR_PASSWORD_WEAK'
 
@@ -127,7 +129,7 @@ export function checkScope(scope: unknown, role: UserRole): UserScope {
   return checked
 }
 
-/** Refuses a password that is short, overlong, the username, or one of the most common ones. */
+/** Refuses a password that is short, overlong, holds control characters, is the username, or a most common one. */
 export function checkPassword(password: unknown, username: string): string {
   if (typeof password !== 'string') throw new UserError('FM_ERR_PASSWORD_WEAK', 'password must be a string')
   const length = charCount(password)
@@ -135,6 +137,8 @@ export function checkPassword(password: unknown, username: string): string {
     throw new UserError('FM_ERR_PASSWORD_WEAK', `password must have at least ${PASSWORD_MIN_CHARS} characters`)
   if (length > PASSWORD_MAX_CHARS)
     throw new UserError('FM_ERR_PASSWORD_WEAK', `password must have at most ${PASSWORD_MAX_CHARS} characters`)
+  if (hasControlCharacters(password))
+    throw new UserError('FM_ERR_PASSWORD_WEAK', 'password must not contain control characters')
   const lowered = password.toLowerCase()
   if (lowered === normalizeUsername(username))
     throw new UserError('FM_ERR_PASSWORD_WEAK', 'password must not be the username')

@@ -16,6 +16,14 @@ describe('verifyDeviceCredentials', () => {
     { name: 'refuses an empty password', deviceId: 'pump-1', password: '', revoke: false, accepted: false },
     { name: 'refuses an unknown device', deviceId: 'pump-9', password: PUMP_PASSWORD, revoke: false, accepted: false },
     { name: 'refuses a revoked device', deviceId: 'pump-1', password: PUMP_PASSWORD, revoke: true, accepted: false },
+    // HMAC pads a short key with zero bytes: without the check this would verify as the right password
+    {
+      name: 'refuses the right password followed by a NUL byte',
+      deviceId: 'pump-1',
+      password: `${PUMP_PASSWORD}\u0000`,
+      revoke: false,
+      accepted: false,
+    },
   ]
 
   test.for(cases)('$name', async ({ deviceId, password, revoke, accepted }) => {

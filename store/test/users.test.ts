@@ -140,6 +140,8 @@ describe('createUser', () => {
     { name: 'a most common password', password: 'Password123' },
     { name: 'a common Chinese one', password: 'woaini1314' },
     { name: 'more than 256 characters', password: 'x'.repeat(257) },
+    { name: 'a NUL byte', password: 'long-enough-pass\u0000' },
+    { name: 'a line break', password: 'long-enough\npass' },
   ]
 
   test.for(weak)('refuses a password of $name with FM_ERR_PASSWORD_WEAK', async ({ password, username }) => {
