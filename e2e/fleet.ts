@@ -12,18 +12,21 @@
  * Replies `{ type: 'connected' | 'recovered' | 'flooded', ... }` with counts and times. Argument: a JSON
  * `FleetOptions`.
  */
-import type { DeviceKind } from '@fm/protocol'
+import { DEVICE_KINDS } from '@fm/protocol'
 import mqtt, { type MqttClient } from 'mqtt'
+import { type Static, Type } from 'typebox'
+import { Compile } from 'typebox/compile'
 
-export interface FleetOptions {
-  url: string
-  site: string
-  kind: DeviceKind
-  ids: string[]
+export const FleetOptions = Type.Object({
+  url: Type.String(),
+  site: Type.String(),
+  kind: Type.Enum(DEVICE_KINDS),
+  ids: Type.Array(Type.String()),
   /** The password of device `id` is `${passwordPrefix}${id}`. */
-  passwordPrefix: string
-  reconnectMs: number
-}
+  passwordPrefix: Type.String(),
+  reconnectMs: Type.Integer({ minimum: 0 }),
+})
+export type FleetOptions = Static<typeof FleetOptions>
 
 export type FleetCommand =
   | { type: 'connect' }
@@ -36,7 +39,15 @@ export type FleetReply =
   | { type: 'recovered'; devices: number; elapsedMs: number; errors: number }
   | { type: 'flooded'; attempted: number; reconnects: number }
 
-const options = JSON.parse(process.argv[2] ?? '{}') as FleetOptions
+function readOptions(argument: string | undefined): FleetOptions {
+  const value: unknown = JSON.parse(argument ?? '{}')
+  const check = Compile(FleetOptions)
+  if (check.Check(value)) return value
+  const [first] = check.Errors(value)
+  throw new Error(`fleet options ${first ? `${first.instancePath} ${first.message}` : 'do not match the schema'}`)
+}
+
+const options = readOptions(process.argv[2])
 const reply = (message: FleetReply): void => {
   process.send?.(message)
 }

@@ -18,7 +18,14 @@ import { once } from 'node:events'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { type BrokerStatus, type DeviceKind, type SiteManifest, serviceStatusTopic } from '@fm/protocol'
+import {
+  type BrokerStatus,
+  type DeviceKind,
+  decodeBrokerStatus,
+  decodeMessage,
+  type SiteManifest,
+  serviceStatusTopic,
+} from '@fm/protocol'
 import { dataFiles, openStore } from '@fm/store'
 import mqtt, { type MqttClient } from 'mqtt'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -105,7 +112,9 @@ beforeAll(async () => {
     reconnectPeriod: 0,
   })
   watcher.on('message', (topic, payload) => {
-    if (topic === serviceStatusTopic('broker')) status = JSON.parse(payload.toString()) as BrokerStatus
+    if (topic !== serviceStatusTopic('broker')) return
+    const decoded = decodeBrokerStatus(payload)
+    if (decoded.ok) status = decoded.status
   })
   await watcher.subscribeAsync(serviceStatusTopic('broker'), { qos: 1 })
 }, 120_000)
@@ -186,8 +195,10 @@ describe('a reconnect storm', () => {
   it(`brings ${STORM_DEVICES} devices that lost their connections at once back within 60 s, all shown online`, async () => {
     const latest = new Map<string, boolean>()
     watcher.on('message', (topic, payload) => {
-      if (!topic.includes('/water-tank/') || !topic.endsWith('/status')) return
-      latest.set(topic.split('/')[4] ?? '', (JSON.parse(payload.toString()) as { online: boolean }).online)
+      const decoded = decodeMessage(topic, payload, Date.now())
+      if (decoded.ok && decoded.message.channel === 'status' && decoded.message.status.kind === 'water-tank') {
+        latest.set(decoded.message.status.deviceId, decoded.message.status.online)
+      }
     })
     await watcher.subscribeAsync(`fm/v1/${SITE}/water-tank/+/status`, { qos: 1 })
 

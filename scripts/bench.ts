@@ -19,7 +19,7 @@ import { type ChildProcess, fork } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import type { IngestStatus, SiteManifest } from '@fm/protocol'
+import { decodeIngestStatus, type IngestStatus, type SiteManifest } from '@fm/protocol'
 import { dataFiles, openStore } from '@fm/store'
 import mqtt from 'mqtt'
 import { pino } from 'pino'
@@ -94,8 +94,10 @@ try {
   let delivered = 0
   watcher.on('message', (topic, payload) => {
     if (topic.startsWith(`fm/v1/${SITE}/`)) delivered += 1
-    else if (topic === 'fm/services/ingest/status' && payload.length > 0) {
-      status = JSON.parse(payload.toString()) as IngestStatus
+    else if (topic === 'fm/services/ingest/status') {
+      const decoded = decodeIngestStatus(payload)
+      if (!decoded.ok || !decoded.status) return
+      status = decoded.status
       if (status.latency && status.latency.samples > 0) p99s.push(status.latency.p99Ms)
     }
   })

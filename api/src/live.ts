@@ -16,12 +16,15 @@ import {
   type DeviceEvent,
   type DeviceMessage,
   type DeviceView,
+  decodeBrokerStatus,
+  decodeIngestStatus,
   decodeMessage,
   type IngestStatus,
   LIVE_FLUSH_INTERVAL_MS,
   type LiveSnapshot,
   type PartHealth,
   SERVICE_STATUS_TOPIC,
+  type StatusDecoder,
   serviceStatusTopic,
 } from '@fm/protocol'
 import type { Store } from '@fm/store'
@@ -29,7 +32,6 @@ import { connect, ErrorWithSubackPacket, type IPublishPacket, type ISubscription
 import type { Logger } from 'pino'
 import { type LiveClientStats, LiveFeed, type LiveServer } from './live-feed.ts'
 import { type DeviceFilter, LiveState } from './live-state.ts'
-import { decodeBrokerStatus, decodeIngestStatus, type StatusDecoder } from './service-status.ts'
 
 export type { LiveClientStats, LiveServer } from './live-feed.ts'
 

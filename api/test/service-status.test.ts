@@ -1,5 +1,6 @@
+import { decodeBrokerStatus, decodeIngestStatus } from '@fm/protocol'
 import { describe, expect, it } from 'vitest'
-import { decodeBrokerStatus, decodeIngestStatus, isStale } from '../src/service-status.ts'
+import { isStale } from '../src/service-status.ts'
 import { brokerStatus } from './fixtures.ts'
 
 const bytes = (text: string) => new TextEncoder().encode(text)

@@ -79,6 +79,13 @@ export {
   type ServerToClientEvents,
   serviceStatusTopic,
 } from './live.ts'
+export {
+  decodeBrokerStatus,
+  decodeIngestStatus,
+  type StatusDecoder,
+  type StatusResult,
+  statusDecoder,
+} from './service-status.ts'
 export { BuildingSpec, DeviceSpec, ROOM_TYPES, RoomSpec, SiteManifest } from './site.ts'
 export { AckPayload, CommandPayload, StatusPayload } from './status.ts'
 export {
