@@ -39,12 +39,13 @@ function mosquittoPub(options: {
 }
 
 async function device(id: string): Promise<DeviceView> {
-  const response = await fetch(`${platform.apiUrl}/api/devices/${id}`)
+  const response = await fetch(`${platform.apiUrl}/api/devices/${id}`, { headers: { cookie: platform.operatorCookie } })
   return (await response.json()) as DeviceView
 }
 
 async function health(): Promise<Health> {
-  return (await (await fetch(`${platform.apiUrl}/api/health`)).json()) as Health
+  const response = await fetch(`${platform.apiUrl}/api/health`, { headers: { cookie: platform.operatorCookie } })
+  return (await response.json()) as Health
 }
 
 const TANK_1 = { user: 'tank-1', password: 'demo-tank-1-secret', topic: 'fm/v1/cuihu/water-tank/tank-1/telemetry' }
@@ -89,7 +90,9 @@ describe('mosquitto_pub as a demo device', () => {
     const tank2 = await device('tank-2')
     expect(tank2.values).toEqual({})
     const history = (await (
-      await fetch(`${platform.apiUrl}/api/devices/tank-1/history?from=${Date.now() - 600_000}&fields=level_pct`)
+      await fetch(`${platform.apiUrl}/api/devices/tank-1/history?from=${Date.now() - 600_000}&fields=level_pct`, {
+        headers: { cookie: platform.operatorCookie },
+      })
     ).json()) as { series: { points: { min: number; max: number }[] }[] }
     const points = history.series[0]?.points ?? []
     expect(points.length).toBeGreaterThan(0)

@@ -18,7 +18,7 @@ afterAll(async () => {
 })
 
 async function getJson<T>(path: string): Promise<T> {
-  const response = await fetch(`${platform.apiUrl}${path}`)
+  const response = await fetch(`${platform.apiUrl}${path}`, { headers: { cookie: platform.operatorCookie } })
   expect(response.status, path).toBe(200)
   return (await response.json()) as T
 }
@@ -91,7 +91,11 @@ describe('the demo compound, end to end', () => {
   })
 
   it('streams a snapshot, then live deltas of every kind over socket.io', async () => {
-    const socket: Socket = io(platform.apiUrl, { transports: ['websocket'], reconnection: false })
+    const socket: Socket = io(platform.apiUrl, {
+      transports: ['websocket'],
+      reconnection: false,
+      extraHeaders: { cookie: platform.operatorCookie },
+    })
     try {
       const snapshot = await new Promise<LiveSnapshot>((resolve, reject) => {
         socket.once('snapshot', resolve)

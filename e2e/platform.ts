@@ -25,7 +25,27 @@ export interface Platform {
   ingest: ReturnType<typeof createIngest>
   broker: Awaited<ReturnType<typeof createBroker>>
   compound?: Awaited<ReturnType<typeof startCompound>>
+  /**
+   * The `Cookie` header of an admin over all sites, signed in through the real login route: what the tests send to
+   * read the REST API and to open a live socket.
+   */
+  operatorCookie: string
   stop(): Promise<void>
+}
+
+export const OPERATOR = { username: 'e2e.operator', password: 'e2e-operator-password-1' } as const
+
+/** Signs in through `POST /api/auth/login` and answers the session cookie as a `Cookie` header. */
+export async function signIn(apiUrl: string, username: string, password: string): Promise<string> {
+  const response = await fetch(`${apiUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  })
+  if (response.status !== 200) throw new Error(`signing in as ${username} answered ${response.status}`)
+  const session = response.headers.getSetCookie().find((cookie) => cookie.startsWith('fm_session='))
+  if (!session) throw new Error('the login answer set no session cookie')
+  return session.split(';')[0] ?? ''
 }
 
 export interface PlatformOptions {
@@ -158,6 +178,14 @@ async function start(options: PlatformOptions, teardown: Teardown): Promise<Plat
   await app.listen({ host: '127.0.0.1', port: 0 })
   const address = app.server.address()
   const apiPort = typeof address === 'object' && address ? address.port : 0
+  const apiUrl = `http://127.0.0.1:${apiPort}`
+  await store.createUser({
+    ...OPERATOR,
+    displayName: 'E2E operator',
+    role: 'admin',
+    scope: { allSites: true, siteIds: [], buildingIds: [] },
+  })
+  const operatorCookie = await signIn(apiUrl, OPERATOR.username, OPERATOR.password)
 
   const compound =
     options.simulators === false
@@ -177,11 +205,12 @@ async function start(options: PlatformOptions, teardown: Teardown): Promise<Plat
     mqttUrl,
     mqttPort: broker.tcpPort,
     wsPort: broker.wsPort,
-    apiUrl: `http://127.0.0.1:${apiPort}`,
+    apiUrl,
     store,
     ingest,
     broker,
     ...(compound ? { compound } : {}),
+    operatorCookie,
     // Reverse order of startup: devices, the api, ingest (which flushes), the broker, the stores, the folder.
     stop: () => teardown.run(),
   }

@@ -8,8 +8,9 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { DeviceView, Health } from '@fm/protocol'
+import type { DeviceView, HealthSummary } from '@fm/protocol'
 import { afterAll, describe, expect, it, vi } from 'vitest'
+import { signIn } from './platform.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
@@ -59,11 +60,14 @@ describe('npm start', () => {
     const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)))
 
     const base = `http://127.0.0.1:${api}`
+    let cookie: string | undefined
     await vi.waitFor(
       async () => {
-        const health = (await (await fetch(`${base}/api/health`)).json()) as Health
+        const health = (await (await fetch(`${base}/api/health`)).json()) as HealthSummary
         expect(health.status).toBe('ok')
-        const devices = (await (await fetch(`${base}/api/devices`)).json()) as DeviceView[]
+        // the demo compound's admin, as README.md names it
+        cookie ??= await signIn(base, 'demo.admin', 'cuihu-admin-demo')
+        const devices = (await (await fetch(`${base}/api/devices`, { headers: { cookie } })).json()) as DeviceView[]
         expect(devices.length).toBeGreaterThanOrEqual(40)
         expect(devices.filter((device) => !device.online || device.valuesTs === null).map((d) => d.id)).toEqual([])
       },

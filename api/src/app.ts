@@ -14,14 +14,16 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { ErrorResponse } from '@fm/protocol'
 import type { Store, TimeSeriesStore } from '@fm/store'
 import { type FastifyBaseLogger, type FastifyInstance, fastify, type RawServerDefault } from 'fastify'
+import type { Logger } from 'pino'
 import { Server } from 'socket.io'
 import packageJson from '../package.json' with { type: 'json' }
 import { authRoutes } from './auth/routes.ts'
-import { registerSessions } from './auth/session.ts'
+import { registerSessions, SESSION_COOKIE } from './auth/session.ts'
 import type { ApiConfig } from './config.ts'
 import { registerDashboard } from './dashboard.ts'
 import { handleError } from './error-handler.ts'
 import type { Live, LiveServer } from './live.ts'
+import { LiveSessions } from './live-sessions.ts'
 import { auditRoutes } from './routes/audit.ts'
 import { deviceAdminRoutes } from './routes/device-admin.ts'
 import { deviceRoutes } from './routes/devices.ts'
@@ -46,6 +48,8 @@ export interface ApiDeps {
   logger: FastifyBaseLogger
   /** The clock, epoch ms; the same as the store's. Default `Date.now`; tests pass one they move. */
   now?: () => number
+  /** How often live sockets' sessions are checked again; LIVE_SESSION_CHECK_MS by default. */
+  liveSessionCheckMs?: number
 }
 
 /** What every route plugin receives. */
@@ -54,6 +58,8 @@ export interface RouteDeps {
   store: Store
   timeseries: TimeSeriesStore
   live: Live
+  /** Its `check()` closes the live sockets of ended sessions and changed users at once; see live-sessions.ts. */
+  liveSessions: Pick<LiveSessions, 'check'>
   version: string
   now: () => number
 }
@@ -94,15 +100,20 @@ async function registerOpenApi(app: App): Promise<void> {
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' })
 }
 
-/** socket.io shares the HTTP server; it exists from `ready` until `close`. */
-function attachSocketIo(app: App, live: Live): void {
+/**
+ * socket.io shares the HTTP server; it exists from `ready` until `close`. Its handshake carries the session cookie:
+ * `liveSessions` admits signed-in users only and closes their sockets when their session ends.
+ */
+function attachSocketIo(app: App, live: Live, liveSessions: LiveSessions): void {
   let io: LiveServer | undefined
   app.addHook('onReady', async () => {
     io = new Server(app.server, { serveClient: false, maxHttpBufferSize: 64 * 1024 })
+    liveSessions.attach(io)
     live.attach(io)
   })
   // Before the HTTP server closes: open websockets would otherwise hold `close` forever.
   app.addHook('preClose', async () => {
+    liveSessions.close()
     await io?.close()
   })
 }
@@ -122,13 +133,27 @@ export async function buildApp(config: Readonly<ApiConfig>, deps: ApiDeps): Prom
 
   const { store, timeseries, live } = deps
   await registerSessions(app, store)
-  const routeDeps: RouteDeps = { config, store, timeseries, live, version: API_VERSION, now: deps.now ?? Date.now }
+  const liveSessions = new LiveSessions({
+    store,
+    readToken: (header) => (header === undefined ? undefined : app.parseCookie(header)[SESSION_COOKIE]),
+    logger: deps.logger.child({ part: 'live-sessions' }) as Logger,
+    ...(deps.liveSessionCheckMs === undefined ? {} : { checkIntervalMs: deps.liveSessionCheckMs }),
+  })
+  const routeDeps: RouteDeps = {
+    config,
+    store,
+    timeseries,
+    live,
+    liveSessions,
+    version: API_VERSION,
+    now: deps.now ?? Date.now,
+  }
   for (const routes of [authRoutes, healthRoutes, siteRoutes, deviceRoutes, historyRoutes, userRoutes, auditRoutes]) {
     await app.register(routes, { prefix: '/api', ...routeDeps })
   }
   await app.register(deviceAdminRoutes, { prefix: '/api', ...routeDeps })
   await app.register(metricsRoutes, routeDeps)
   await registerDashboard(app, config.dashboardDir)
-  attachSocketIo(app, live)
+  attachSocketIo(app, live, liveSessions)
   return app
 }

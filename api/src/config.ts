@@ -27,6 +27,11 @@ export interface ApiConfig {
    * absolute. Its passwords are public: a demo's, never a production platform's.
    */
   seedUsersFile: string | undefined
+  /**
+   * A bearer token Prometheus sends to scrape `/metrics` (`Authorization: Bearer …`); without one, only a signed-in
+   * user with `system.read` may read it.
+   */
+  metricsToken: string | undefined
 }
 
 export type Env = Readonly<Record<string, string | undefined>>
@@ -34,6 +39,8 @@ export type Env = Readonly<Record<string, string | undefined>>
 const MQTT_PROTOCOLS = ['mqtt:', 'mqtts:', 'tcp:', 'ssl:', 'ws:', 'wss:']
 /** The generated one has 144 bits; a chosen one must at least not be trivially short. */
 export const MIN_ADMIN_PASSWORD_LENGTH = 10
+/** A scrape token is a shared secret in a Prometheus config file: long and random, never a word. */
+export const MIN_METRICS_TOKEN_LENGTH = 32
 const MAX_LOGIN_ATTEMPTS_PER_MIN = 10_000
 const DEFAULT_DASHBOARD_DIR = fileURLToPath(new URL('../../dashboard/dist', import.meta.url))
 
@@ -142,6 +149,7 @@ export function loadConfig(env: Env): Readonly<ApiConfig> {
     loginAttemptsPerMin: count(env, 'FM_API_LOGIN_ATTEMPTS_PER_MIN', 10, MAX_LOGIN_ATTEMPTS_PER_MIN, problems),
     adminPassword: optionalSecret(env, 'FM_ADMIN_PASSWORD', MIN_ADMIN_PASSWORD_LENGTH, problems),
     seedUsersFile: optionalFile(env, 'FM_API_SEED_USERS'),
+    metricsToken: optionalSecret(env, 'FM_API_METRICS_TOKEN', MIN_METRICS_TOKEN_LENGTH, problems),
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return Object.freeze(config)

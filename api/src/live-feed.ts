@@ -17,14 +17,54 @@
  * A lagging socket is looked at on every flush rather than on engine.io's `drain`: `drain` fires when queued frames
  * are handed to the transport, so it says nothing about a socket for which nothing was queued. A recovered socket waits
  * one flush interval at most.
+ *
+ * Each socket belongs to an *audience*: the sockets of users with the same scope (`live-sessions.ts` signs them in at
+ * the handshake). A batch is cut to each audience's sites and buildings once and broadcast to its socket.io room, so
+ * a guard of one compound never receives a value, an event or even the id of a device of another; a socket nobody
+ * signed in gets nothing at all.
  */
-import type { ClientToServerEvents, DeviceDelta, DeviceEvent, LiveSnapshot, ServerToClientEvents } from '@fm/protocol'
+import {
+  type ClientToServerEvents,
+  type DeviceDelta,
+  type DeviceEvent,
+  type LiveSnapshot,
+  type ServerToClientEvents,
+  scopeCovers,
+  type UserRole,
+  type UserScope,
+} from '@fm/protocol'
 import type { Logger } from 'pino'
 import type { Server, Socket } from 'socket.io'
 import { mergeDelta } from './live-state.ts'
 
-export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents>
-type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents>
+/** Who holds a live socket, set at the handshake (`live-sessions.ts`). */
+export interface LiveViewer {
+  userId: string
+  username: string
+  role: UserRole
+  scope: UserScope
+  /** The session's token, to find out later whether the session still holds; never sent anywhere. */
+  token: string
+}
+
+export interface LiveSocketData {
+  viewer?: LiveViewer
+}
+
+// biome-ignore lint/complexity/noBannedTypes: the api runs a single process, with no events between servers
+type InterServerEvents = {}
+export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, LiveSocketData>
+export type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, LiveSocketData>
+
+/** Where a device is, to tell whom its deltas and events are for; undefined for a device the view does not know. */
+export type PlaceOf = (deviceId: string) => { siteId: string; buildingId?: string | undefined } | undefined
+
+/** The same text for the same scope, whatever the order its lists were saved in. */
+export function audienceKey(scope: UserScope): string {
+  if (scope.allSites && scope.buildingIds.length === 0) return 'all'
+  const sites = scope.allSites ? '*' : [...scope.siteIds].sort().join(',')
+  return `${sites}|${[...scope.buildingIds].sort().join(',')}`
+}
 
 /**
  * Frames engine.io may hold, unsent, for a socket that still gets more. One flush queues at most two (deltas or a
@@ -114,6 +154,9 @@ export class Backlog {
 
 interface Subscriber {
   socket: LiveSocket
+  /** The socket.io room of the sockets with the same scope; see `audienceKey`. */
+  audience: string
+  scope: UserScope
   /** engine.io's queue for this socket: every packet is queued (`packetCreate`), all are handed over at once (`flush`). */
   queuedFrames: number
   backlog: Backlog | undefined
@@ -125,14 +168,41 @@ function takesFrames(subscriber: Subscriber): boolean {
 
 export interface LiveFeedOptions {
   logger: Logger
-  /** The current state, for a socket that connects or needs to start again. */
+  /** The current state, for a socket that connects or needs to start again; cut to its scope here. */
   snapshot: () => LiveSnapshot
+  placeOf: PlaceOf
   stuckTimeoutMs?: number
 }
+
+/** The part of a batch a scope covers; the batch itself when the scope covers everything. */
+export function batchFor(batch: FeedBatch, scope: UserScope, placeOf: PlaceOf): FeedBatch {
+  if (audienceKey(scope) === 'all') return batch
+  const covers = (deviceId: string) => {
+    const place = placeOf(deviceId)
+    return place !== undefined && scopeCovers(scope, place.siteId, place.buildingId)
+  }
+  return {
+    snapshot: batch.snapshot,
+    deltas: batch.deltas.filter((delta) => covers(delta.id)),
+    events: batch.events.filter((event) => covers(event.deviceId)),
+  }
+}
+
+/** The devices of a snapshot a scope covers. */
+export function snapshotFor(snapshot: LiveSnapshot, scope: UserScope): LiveSnapshot {
+  if (audienceKey(scope) === 'all') return snapshot
+  return {
+    ts: snapshot.ts,
+    devices: snapshot.devices.filter((device) => scopeCovers(scope, device.siteId, device.buildingId)),
+  }
+}
+
+const roomOf = (audience: string) => `audience:${audience}`
 
 export class LiveFeed {
   readonly #log: Logger
   readonly #snapshot: () => LiveSnapshot
+  readonly #placeOf: PlaceOf
   readonly #stuckTimeoutMs: number
   readonly #subscribers = new Map<string, Subscriber>()
   #io: LiveServer | undefined
@@ -142,15 +212,27 @@ export class LiveFeed {
   constructor(options: LiveFeedOptions) {
     this.#log = options.logger
     this.#snapshot = options.snapshot
+    this.#placeOf = options.placeOf
     this.#stuckTimeoutMs = options.stuckTimeoutMs ?? STUCK_TIMEOUT_MS
   }
 
-  /** A socket that connects gets a snapshot first, so that deltas only ever apply to a known state. */
+  /**
+   * A socket that connects gets a snapshot first, so that deltas only ever apply to a known state. One without a
+   * viewer (the handshake guard did not run) is closed: nothing is sent to nobody in particular.
+   */
   attach(io: LiveServer): void {
     this.#io = io
     io.on('connection', (socket) => {
-      const subscriber: Subscriber = { socket, queuedFrames: 0, backlog: undefined }
+      const viewer = socket.data.viewer
+      if (!viewer) {
+        this.#log.error({ socket: socket.id }, 'a live socket without a signed-in viewer: closed')
+        socket.disconnect(true)
+        return
+      }
+      const audience = audienceKey(viewer.scope)
+      const subscriber: Subscriber = { socket, audience, scope: viewer.scope, queuedFrames: 0, backlog: undefined }
       this.#subscribers.set(socket.id, subscriber)
+      socket.join(roomOf(audience))
       socket.conn.on('packetCreate', () => {
         subscriber.queuedFrames += 1
       })
@@ -158,16 +240,21 @@ export class LiveFeed {
         subscriber.queuedFrames = 0
       })
       socket.on('disconnect', () => this.#subscribers.delete(socket.id))
-      socket.emit('snapshot', this.#snapshot())
+      socket.emit('snapshot', snapshotFor(this.#snapshot(), viewer.scope))
     })
   }
 
-  /** Sends one flush's batch: broadcast to the sockets in step, held for the lagging ones. */
+  /**
+   * Sends one flush's batch: to each audience its part, broadcast to its sockets in step, held for its lagging ones.
+   * Each part is cut once per audience, not once per socket.
+   */
   send(batch: FeedBatch, now: number): void {
     const io = this.#io
     if (!io) return
     const lagging: Subscriber[] = []
+    const audiences = new Map<string, UserScope>()
     for (const subscriber of this.#subscribers.values()) {
+      audiences.set(subscriber.audience, subscriber.scope)
       if (!subscriber.backlog && !takesFrames(subscriber)) {
         subscriber.backlog = new Backlog(now)
         this.#log.debug({ socket: subscriber.socket.id }, 'a live socket lags: holding its deltas')
@@ -175,13 +262,20 @@ export class LiveFeed {
       if (subscriber.backlog) lagging.push(subscriber)
     }
     // before any socket catches up below, so that none gets this batch twice
-    const inStep = io.except(lagging.map((subscriber) => subscriber.socket.id))
-    if (batch.snapshot) inStep.emit('snapshot', this.#snapshot())
-    else if (batch.deltas.length > 0) inStep.emit('deltas', batch.deltas)
-    if (batch.events.length > 0) inStep.emit('events', batch.events)
+    const laggingIds = lagging.map((subscriber) => subscriber.socket.id)
+    const snapshot = batch.snapshot ? this.#snapshot() : undefined
+    const parts = new Map<string, FeedBatch>()
+    for (const [audience, scope] of audiences) {
+      const part = batchFor(batch, scope, this.#placeOf)
+      parts.set(audience, part)
+      const inStep = io.to(roomOf(audience)).except(laggingIds)
+      if (snapshot) inStep.emit('snapshot', snapshotFor(snapshot, scope))
+      else if (part.deltas.length > 0) inStep.emit('deltas', part.deltas)
+      if (part.events.length > 0) inStep.emit('events', part.events)
+    }
     for (const subscriber of lagging) {
       try {
-        this.#serveLagging(subscriber, batch, now)
+        this.#serveLagging(subscriber, parts.get(subscriber.audience) ?? batch, now)
       } catch (error) {
         // one socket's failure must not keep the others behind
         this.#log.error({ err: error, socket: subscriber.socket.id }, 'serving a lagging live socket failed')
@@ -217,7 +311,7 @@ export class LiveFeed {
     if (takesFrames(subscriber)) {
       subscriber.backlog = undefined
       const { snapshot, deltas, events } = backlog.contents()
-      if (snapshot) socket.emit('snapshot', this.#snapshot())
+      if (snapshot) socket.emit('snapshot', snapshotFor(this.#snapshot(), subscriber.scope))
       else if (deltas.length > 0) socket.emit('deltas', deltas)
       if (events.length > 0) socket.emit('events', events)
       const context = { socket: socket.id, laggedMs, droppedEvents: backlog.dropped }

@@ -45,6 +45,12 @@ export class LiveState {
     return this.#views.has(deviceId)
   }
 
+  /** Where a device is, without copying its view: asked for every delta and event sent to a scoped audience. */
+  placeOf(deviceId: string): { siteId: string; buildingId?: string | undefined } | undefined {
+    const view = this.#views.get(deviceId)
+    return view && { siteId: view.siteId, buildingId: view.buildingId }
+  }
+
   /** A copy of one device's view, so that callers never alias the live state. */
   get(deviceId: string): DeviceView | undefined {
     const view = this.#views.get(deviceId)

@@ -158,6 +158,7 @@ class MqttLive implements Live {
     this.#feed = new LiveFeed({
       logger: this.#log,
       snapshot: () => this.#snapshot(),
+      placeOf: (deviceId) => this.#state.placeOf(deviceId),
       ...(options.stuckTimeoutMs === undefined ? {} : { stuckTimeoutMs: options.stuckTimeoutMs }),
     })
   }

@@ -14,10 +14,10 @@ interface OpenApiDocument {
 
 describe('errors', () => {
   it('answers an unknown /api route with a JSON 404 FM_ERR_NOT_FOUND', async () => {
-    const { app } = await startApi()
+    const api = await startApi()
 
-    const get = await app.inject('/api/nope?x=1')
-    const post = await app.inject({ method: 'POST', url: '/api/devices', payload: {} })
+    const get = await api.inject('/api/nope?x=1')
+    const post = await api.inject({ method: 'POST', url: '/api/devices', payload: {} })
 
     expect(get.statusCode).toBe(404)
     expect(get.headers['content-type']).toMatch(/^application\/json/)
@@ -31,9 +31,9 @@ describe('errors', () => {
   })
 
   it('answers a bad path parameter with FM_ERR_VALIDATION', async () => {
-    const { app } = await startApi()
+    const api = await startApi()
 
-    const response = await app.inject('/api/devices/Pump%201')
+    const response = await api.inject('/api/devices/Pump%201')
 
     expect(response.statusCode).toBe(400)
     expect(response.json<ErrorResponse>()).toMatchObject({ code: 'FM_ERR_VALIDATION', error: 'Bad Request' })
@@ -50,9 +50,9 @@ describe('errors', () => {
 
 describe('OpenAPI', () => {
   it('publishes an OpenAPI 3.1 document at /api/docs/json listing every route', async () => {
-    const { app } = await startApi()
+    const api = await startApi()
 
-    const response = await app.inject('/api/docs/json')
+    const response = await api.inject('/api/docs/json')
 
     expect(response.statusCode).toBe(200)
     const doc = response.json<OpenApiDocument>()
@@ -91,9 +91,9 @@ describe('OpenAPI', () => {
   })
 
   it('serves the Swagger UI at /api/docs', async () => {
-    const { app } = await startApi()
+    const api = await startApi()
 
-    const response = await app.inject('/api/docs/')
+    const response = await api.inject('/api/docs/')
 
     expect(response.statusCode).toBe(200)
     expect(response.headers['content-type']).toMatch(/^text\/html/)

@@ -6,9 +6,9 @@ afterEach(closeAll)
 
 describe('dashboard', () => {
   it('serves index.html at / without caching it', async () => {
-    const { app } = await startApi({ dashboardDir: builtDashboard() })
+    const api = await startApi({ dashboardDir: builtDashboard() })
 
-    const response = await app.inject('/')
+    const response = await api.inject('/')
 
     expect(response.statusCode).toBe(200)
     expect(response.headers['content-type']).toMatch(/^text\/html/)
@@ -17,9 +17,9 @@ describe('dashboard', () => {
   })
 
   it('serves hashed assets with a long immutable cache', async () => {
-    const { app } = await startApi({ dashboardDir: builtDashboard() })
+    const api = await startApi({ dashboardDir: builtDashboard() })
 
-    const response = await app.inject('/assets/index-3f2a1b.js')
+    const response = await api.inject('/assets/index-3f2a1b.js')
 
     expect(response.statusCode).toBe(200)
     expect(response.headers['cache-control']).toBe('public, max-age=31536000, immutable')
@@ -27,9 +27,9 @@ describe('dashboard', () => {
   })
 
   it('falls back to index.html for client-side routes', async () => {
-    const { app } = await startApi({ dashboardDir: builtDashboard() })
+    const api = await startApi({ dashboardDir: builtDashboard() })
 
-    const response = await app.inject('/devices/pump-1?tab=history')
+    const response = await api.inject('/devices/pump-1?tab=history')
 
     expect(response.statusCode).toBe(200)
     expect(response.headers['cache-control']).toBe('no-cache')
@@ -41,19 +41,19 @@ describe('dashboard', () => {
     ['a socket.io path that reached the router', '/socket.io/x'],
     ['a missing file', '/assets/index-0000.js'],
   ])('answers %s with a JSON 404, never with index.html', async (_case, url) => {
-    const { app } = await startApi({ dashboardDir: builtDashboard() })
+    const api = await startApi({ dashboardDir: builtDashboard() })
 
-    const response = await app.inject(url)
+    const response = await api.inject(url)
 
     expect(response.statusCode).toBe(404)
     expect(response.json<ErrorResponse>().code).toBe('FM_ERR_NOT_FOUND')
   })
 
   it('explains how to build the dashboard when it is not built', async () => {
-    const { app } = await startApi()
+    const api = await startApi()
 
-    const root = await app.inject('/')
-    const route = await app.inject('/devices/pump-1')
+    const root = await api.inject('/')
+    const route = await api.inject('/devices/pump-1')
 
     expect(root.statusCode).toBe(200)
     expect(root.headers['content-type']).toMatch(/^text\/html/)

@@ -18,7 +18,7 @@ describe('devices', () => {
       JSON.stringify({ ts, running: true, outlet_pressure_mpa: 0.62, frequency_hz: 43.5 }),
     )
 
-    const listPumps = async () => (await api.app.inject('/api/devices?kind=pump')).json<DeviceView[]>()
+    const listPumps = async () => (await api.inject('/api/devices?kind=pump')).json<DeviceView[]>()
     await expect.poll(async () => (await listPumps())[0]?.valuesTs).toBe(ts)
 
     const [view] = await listPumps()
@@ -36,11 +36,11 @@ describe('devices', () => {
   })
 
   it('filters by site and kind', async () => {
-    const { app } = await startApi()
+    const api = await startApi()
 
-    const all = (await app.inject(`/api/devices?siteId=${SITE_ID}`)).json<DeviceView[]>()
-    const gates = (await app.inject('/api/devices?kind=gate')).json<DeviceView[]>()
-    const elsewhere = (await app.inject('/api/devices?siteId=elsewhere')).json<DeviceView[]>()
+    const all = (await api.inject(`/api/devices?siteId=${SITE_ID}`)).json<DeviceView[]>()
+    const gates = (await api.inject('/api/devices?kind=gate')).json<DeviceView[]>()
+    const elsewhere = (await api.inject('/api/devices?siteId=elsewhere')).json<DeviceView[]>()
 
     expect(all.map((device) => device.id).sort()).toEqual(['gate-east', 'pump-1', 'tank-1'])
     expect(gates.map((device) => device.id)).toEqual(['gate-east'])
@@ -48,18 +48,18 @@ describe('devices', () => {
   })
 
   it('answers one device by id', async () => {
-    const { app } = await startApi()
+    const api = await startApi()
 
-    const response = await app.inject('/api/devices/tank-1')
+    const response = await api.inject('/api/devices/tank-1')
 
     expect(response.statusCode).toBe(200)
     expect(response.json<DeviceView>()).toMatchObject({ id: 'tank-1', kind: 'water-tank', online: false })
   })
 
   it('answers 404 FM_ERR_DEVICE_NOT_FOUND for an unknown device', async () => {
-    const { app } = await startApi()
+    const api = await startApi()
 
-    const response = await app.inject('/api/devices/pump-99')
+    const response = await api.inject('/api/devices/pump-99')
 
     expect(response.statusCode).toBe(404)
     expect(response.json<ErrorResponse>()).toMatchObject({ code: 'FM_ERR_DEVICE_NOT_FOUND', statusCode: 404 })
@@ -73,20 +73,20 @@ describe('devices', () => {
 
     // anyone may ask for any id: a miss is one indexed read, and must not read the whole registry
     for (let i = 0; i < 20; i++) {
-      expect((await api.app.inject(`/api/devices/nope-${i}`)).statusCode).toBe(404)
+      expect((await api.inject(`/api/devices/nope-${i}`)).statusCode).toBe(404)
     }
     expect(api.live.devices().map((device) => device.id)).not.toContain('tank-2')
 
-    const response = await api.app.inject('/api/devices/tank-2')
+    const response = await api.inject('/api/devices/tank-2')
     expect(response.statusCode).toBe(200)
     expect(response.json<DeviceView>()).toMatchObject({ id: 'tank-2', kind: 'water-tank' })
   })
 
   it('refuses an unknown kind and an unknown query parameter with FM_ERR_VALIDATION', async () => {
-    const { app } = await startApi()
+    const api = await startApi()
 
-    const badKind = await app.inject('/api/devices?kind=boiler')
-    const unknownParameter = await app.inject('/api/devices?site=xingfuli')
+    const badKind = await api.inject('/api/devices?kind=boiler')
+    const unknownParameter = await api.inject('/api/devices?site=xingfuli')
 
     expect(badKind.statusCode).toBe(400)
     expect(badKind.json<ErrorResponse>().code).toBe('FM_ERR_VALIDATION')

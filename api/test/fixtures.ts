@@ -19,6 +19,7 @@ import type {
 } from '@fm/protocol'
 import { dataFiles, openStore, openTimeSeries, type PasswordCost, type Store, type TimeSeriesStore } from '@fm/store'
 import { Aedes, type AedesOptions, type Client } from 'aedes'
+import type { InjectOptions, LightMyRequestResponse } from 'fastify'
 import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt'
 import { pino } from 'pino'
 import { io as connectSocket, type Socket } from 'socket.io-client'
@@ -180,6 +181,13 @@ export const testLogger = pino({ level: process.env.FM_TEST_LOG_LEVEL ?? 'silent
 
 export interface Api {
   app: App
+  /**
+   * A request as the fixtures' operator: an admin over all sites, created and signed in on the first call. Tests of
+   * who may do what sign in their own users (sign-in.ts) and call `app.inject`.
+   */
+  inject(request: InjectOptions | string): Promise<LightMyRequestResponse>
+  /** The operator's session cookie, for sockets and raw HTTP; created on the first call. */
+  operatorCookies(): Promise<Record<string, string>>
   live: Live
   store: Store
   timeseries: TimeSeriesStore
@@ -200,12 +208,33 @@ export interface ApiOptions {
   now?: () => number
   /** Runs on the built app before `ready`, e.g. to add a route that only the test needs. */
   beforeReady?: (app: App) => void | Promise<void>
+  /** How often live sockets' sessions are checked again; the product's default when undefined. */
+  liveSessionCheckMs?: number
+  /** Sites provisioned besides the fixtures' compound, before the live view loads the registry. */
+  moreSites?: SiteManifest[]
+}
+
+export const OPERATOR_USERNAME = 'test.operator'
+
+/** A session for an admin over all sites, made in the store directly: it leaves the login route's counters alone. */
+async function operatorSession(store: Store): Promise<Record<string, string>> {
+  const operator =
+    store.getUserByUsername(OPERATOR_USERNAME) ??
+    (await store.createUser({
+      username: OPERATOR_USERNAME,
+      displayName: 'Test operator',
+      role: 'admin',
+      scope: { allSites: true, siteIds: [], buildingIds: [] },
+      password: 'operator-password-for-tests',
+    }))
+  return { fm_session: store.createSession(operator.id).token }
 }
 
 /** The whole api on real parts; `dashboardDir` defaults to a folder without a build. */
 export async function startApi(options: ApiOptions = {}): Promise<Api> {
   const broker = await startBroker(options.aedes)
   const { dataDir, store, timeseries } = await openStores(options.now === undefined ? {} : { now: options.now })
+  for (const manifest of options.moreSites ?? []) await store.provisionSite(manifest)
   const config = loadConfig({
     FM_DATA_DIR: dataDir,
     FM_MQTT_URL: broker.url,
@@ -233,11 +262,21 @@ export async function startApi(options: ApiOptions = {}): Promise<Api> {
     live,
     logger: testLogger,
     ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.liveSessionCheckMs === undefined ? {} : { liveSessionCheckMs: options.liveSessionCheckMs }),
   })
   defer(() => app.close())
   await options.beforeReady?.(app)
   await app.ready()
-  return { app, live, store, timeseries, config, brokerUrl: broker.url, broker }
+  let cookies: Promise<Record<string, string>> | undefined
+  const operatorCookies = () => {
+    cookies ??= operatorSession(store)
+    return cookies
+  }
+  const inject = async (request: InjectOptions | string) => {
+    const options = typeof request === 'string' ? { url: request } : request
+    return app.inject({ ...options, cookies: { ...(await operatorCookies()), ...options.cookies } })
+  }
+  return { app, inject, operatorCookies, live, store, timeseries, config, brokerUrl: broker.url, broker }
 }
 
 /** An MQTT client that publishes as a device (or as ingest) would. */
@@ -274,10 +313,29 @@ export async function listen(api: Api): Promise<string> {
   return `http://127.0.0.1:${(api.app.server.address() as AddressInfo).port}`
 }
 
-/** `address` defaults to the app's own; a `StallingProxy`'s to put one between. */
-export async function connectRecorder(api: Api, address?: string): Promise<Recorder> {
+/** The `Cookie` header a browser would send with these cookies. */
+export function cookieHeader(cookies: Record<string, string>): string {
+  return Object.entries(cookies)
+    .map(([name, value]) => `${name}=${value}`)
+    .join('; ')
+}
+
+/**
+ * `address` defaults to the app's own; a `StallingProxy`'s to put one between. `cookies` default to the operator's
+ * (an admin over all sites); `null` connects without any.
+ */
+export async function connectRecorder(
+  api: Api,
+  address?: string,
+  cookies?: Record<string, string> | null,
+): Promise<Recorder> {
   address ??= await listen(api)
-  const socket: Socket<ServerToClientEvents> = connectSocket(address, { transports: ['websocket'], autoConnect: false })
+  const sent = cookies === undefined ? await api.operatorCookies() : cookies
+  const socket: Socket<ServerToClientEvents> = connectSocket(address, {
+    transports: ['websocket'],
+    autoConnect: false,
+    ...(sent ? { extraHeaders: { cookie: cookieHeader(sent) } } : {}),
+  })
   defer(() => socket.disconnect())
   const received: Received[] = []
   const waiters = new Set<(entry: Received) => boolean>()
@@ -388,7 +446,7 @@ export async function stallingProxy(target: string): Promise<StallingProxy> {
 
 /** One sample of a Prometheus text exposition, by name and labels as written (`fm_broker_connections{kind="devices"}`). */
 export async function scrape(api: Api): Promise<Map<string, number>> {
-  const response = await api.app.inject('/metrics')
+  const response = await api.inject('/metrics')
   const samples = new Map<string, number>()
   for (const line of response.body.split('\n')) {
     if (line === '' || line.startsWith('#')) continue

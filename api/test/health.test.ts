@@ -34,7 +34,7 @@ describe('GET /api/health', () => {
     await expect.poll(() => api.live.ingestStatus()).toBeDefined()
     await publishBrokerStatus(api, brokerStatus())
 
-    const response = await api.app.inject('/api/health')
+    const response = await api.inject('/api/health')
 
     expect(response.statusCode).toBe(200)
     const health = response.json<Health>()
@@ -63,7 +63,7 @@ describe('GET /api/health', () => {
     await publishIngestStatus(api.brokerUrl, ingestStatus({ timeseries, spool }))
     await expect.poll(() => api.live.ingestStatus()?.spool).toBeDefined()
 
-    const response = await api.app.inject('/api/health')
+    const response = await api.inject('/api/health')
 
     expect(response.statusCode).toBe(503)
     const health = response.json<Health>()
@@ -96,7 +96,7 @@ describe('GET /api/health', () => {
     await publishIngestStatus(api.brokerUrl, ingestStatus({ spool: { depth: 7, ...fill } }))
     await expect.poll(() => api.live.ingestStatus()?.spool).toBeDefined()
 
-    const health = (await api.app.inject('/api/health')).json<Health>()
+    const health = (await api.inject('/api/health')).json<Health>()
 
     expect(health.parts.spool).toEqual(part)
     expect(health.ingest?.spool).toMatchObject({ depth: 7, ...fill })
@@ -105,7 +105,7 @@ describe('GET /api/health', () => {
   it('is degraded, still 200, while no ingest status has been received', async () => {
     const api = await startApi({ dashboardDir: builtDashboard() })
 
-    const response = await api.app.inject('/api/health')
+    const response = await api.inject('/api/health')
 
     expect(response.statusCode).toBe(200)
     const health = response.json<Health>()
@@ -120,7 +120,7 @@ describe('GET /api/health', () => {
     await publishIngestStatus(api.brokerUrl, ingestStatus({ ts: Date.now() - 10 * 60_000 }))
     await expect.poll(() => api.live.ingestStatus()).toBeDefined()
 
-    const health = (await api.app.inject('/api/health')).json<Health>()
+    const health = (await api.inject('/api/health')).json<Health>()
 
     expect(health.parts.ingest).toMatchObject({ status: 'degraded', detail: expect.stringContaining('stale') })
   })
@@ -130,7 +130,7 @@ describe('GET /api/health', () => {
     await publishIngestStatus(api.brokerUrl, ingestStatus({ online: false }))
     await expect.poll(() => api.live.ingestStatus()?.online).toBe(false)
 
-    const response = await api.app.inject('/api/health')
+    const response = await api.inject('/api/health')
 
     expect(response.statusCode).toBe(503)
     expect(response.json<Health>()).toMatchObject({ status: 'down', parts: { ingest: { status: 'down' } } })
@@ -140,7 +140,7 @@ describe('GET /api/health', () => {
     const api = await startApi({ dashboardDir: builtDashboard() })
     await api.live.stop()
 
-    const response = await api.app.inject('/api/health')
+    const response = await api.inject('/api/health')
 
     expect(response.statusCode).toBe(503)
     expect(response.json<Health>().parts.mqtt).toMatchObject({ status: 'down' })
@@ -158,7 +158,7 @@ describe('GET /api/health', () => {
     })
     await expect.poll(() => api.live.mqttHealth().status).toBe('degraded')
 
-    const health = (await api.app.inject('/api/health')).json<Health>()
+    const health = (await api.inject('/api/health')).json<Health>()
     expect(health.parts.mqtt).toEqual({
       status: 'degraded',
       detail: expect.stringContaining('refused the subscription to fm/v1/+/+/+/telemetry'),
@@ -172,7 +172,7 @@ describe('GET /api/health', () => {
   it('reports a dashboard that is not built as degraded, with how to build it', async () => {
     const api = await startApi()
 
-    const health = (await api.app.inject('/api/health')).json<Health>()
+    const health = (await api.inject('/api/health')).json<Health>()
 
     expect(health.parts.dashboard).toMatchObject({
       status: 'degraded',
@@ -187,7 +187,7 @@ describe('GET /api/health, the broker', () => {
     const status = brokerStatus()
     await publishBrokerStatus(api, status)
 
-    const health = (await api.app.inject('/api/health')).json<Health>()
+    const health = (await api.inject('/api/health')).json<Health>()
 
     expect(health.parts.broker).toEqual({ status: 'ok' })
     expect(health.parts.mqtt).toEqual({ status: 'ok' })
@@ -197,7 +197,7 @@ describe('GET /api/health, the broker', () => {
   it('is degraded, saying so, while no broker status has been received', async () => {
     const api = await startApi({ dashboardDir: builtDashboard() })
 
-    const response = await api.app.inject('/api/health')
+    const response = await api.inject('/api/health')
 
     expect(response.statusCode).toBe(200)
     const health = response.json<Health>()
@@ -212,7 +212,7 @@ describe('GET /api/health, the broker', () => {
     const api = await startApi({ dashboardDir: builtDashboard() })
     await publishBrokerStatus(api, brokerStatus({ ts: Date.now() - 60_000, intervalMs: 5_000 }))
 
-    const health = (await api.app.inject('/api/health')).json<Health>()
+    const health = (await api.inject('/api/health')).json<Health>()
 
     expect(health.parts.broker).toEqual({ status: 'degraded', detail: expect.stringContaining('stale') })
     expect(health.status).toBe('degraded')
@@ -222,7 +222,7 @@ describe('GET /api/health, the broker', () => {
     const api = await startApi({ dashboardDir: builtDashboard() })
     await publishBrokerStatus(api, brokerStatus({ online: false }))
 
-    const response = await api.app.inject('/api/health')
+    const response = await api.inject('/api/health')
 
     expect(response.statusCode).toBe(503)
     const health = response.json<Health>()
@@ -234,7 +234,7 @@ describe('GET /api/health, the broker', () => {
     const api = await startApi({ dashboardDir: builtDashboard() })
     await publishBrokerStatus(api, brokerStatus({ throttled: { clients: 2, total: 380 } }))
 
-    const health = (await api.app.inject('/api/health')).json<Health>()
+    const health = (await api.inject('/api/health')).json<Health>()
 
     expect(health.parts.broker).toEqual({
       status: 'degraded',
@@ -262,7 +262,7 @@ describe('GET /api/health, the broker', () => {
       }
       await publishBrokerStatus(api, brokerStatus({ queues }))
 
-      const health = (await api.app.inject('/api/health')).json<Health>()
+      const health = (await api.inject('/api/health')).json<Health>()
 
       expect(health.parts.broker).toEqual(part)
     },

@@ -21,11 +21,12 @@ function pumpReadings(): Reading[] {
 
 describe('GET /api/devices/:deviceId/history', () => {
   it('returns buckets of what the time-series store holds', async () => {
-    const { app, timeseries } = await startApi()
+    const api = await startApi()
+    const { timeseries } = api
     await timeseries.write(pumpReadings())
 
     const to = T0 + 30 * MINUTE_MS
-    const response = await app.inject(
+    const response = await api.inject(
       `/api/devices/pump-1/history?from=${T0}&to=${to}&fields=outlet_pressure_mpa&maxPoints=6`,
     )
 
@@ -41,7 +42,8 @@ describe('GET /api/devices/:deviceId/history', () => {
   })
 
   it('serves a 400-day range from the 1-hour roll-ups, not from raw samples', async () => {
-    const { app, timeseries } = await startApi()
+    const api = await startApi()
+    const { timeseries } = api
     const to = Math.floor(Date.now() / (60 * MINUTE_MS)) * 60 * MINUTE_MS
     const from = to - 400 * 24 * 60 * MINUTE_MS
     // one reading every 6 hours, so that every 6-hour bucket holds exactly one
@@ -54,7 +56,7 @@ describe('GET /api/devices/:deviceId/history', () => {
     }))
     await timeseries.write(readings)
 
-    const response = await app.inject(`/api/devices/pump-1/history?from=${from}&to=${to}&maxPoints=2000`)
+    const response = await api.inject(`/api/devices/pump-1/history?from=${from}&to=${to}&maxPoints=2000`)
 
     expect(response.statusCode).toBe(200)
     const history = response.json<History>()
@@ -65,12 +67,13 @@ describe('GET /api/devices/:deviceId/history', () => {
   })
 
   it('accepts ISO 8601 times and returns every stored field when none is named', async () => {
-    const { app, timeseries } = await startApi()
+    const api = await startApi()
+    const { timeseries } = api
     await timeseries.write(pumpReadings())
 
     const from = new Date(T0).toISOString()
     const to = new Date(T0 + 30 * MINUTE_MS).toISOString()
-    const response = await app.inject(`/api/devices/pump-1/history?from=${from}&to=${to}`)
+    const response = await api.inject(`/api/devices/pump-1/history?from=${from}&to=${to}`)
 
     expect(response.statusCode).toBe(200)
     const history = response.json<History>()
@@ -79,10 +82,10 @@ describe('GET /api/devices/:deviceId/history', () => {
   })
 
   it('defaults to the last hour', async () => {
-    const { app } = await startApi()
+    const api = await startApi()
 
     const before = Date.now()
-    const history = (await app.inject('/api/devices/pump-1/history')).json<History>()
+    const history = (await api.inject('/api/devices/pump-1/history')).json<History>()
 
     expect(history.to).toBeGreaterThanOrEqual(before)
     expect(history.to - history.from).toBe(60 * MINUTE_MS)
@@ -99,9 +102,9 @@ describe('GET /api/devices/:deviceId/history', () => {
     ['a maxPoints above 2000', 'FM_ERR_VALIDATION', 'maxPoints=2001'],
     ['a time that is neither epoch ms nor ISO 8601', 'FM_ERR_VALIDATION', 'from=yesterday'],
   ])('refuses %s with 400 %s', async (_case, code, query) => {
-    const { app } = await startApi()
+    const api = await startApi()
 
-    const response = await app.inject(`/api/devices/pump-1/history?${query}`)
+    const response = await api.inject(`/api/devices/pump-1/history?${query}`)
 
     expect(response.statusCode).toBe(400)
     const body = response.json<ErrorResponse>()
@@ -110,9 +113,9 @@ describe('GET /api/devices/:deviceId/history', () => {
   })
 
   it('answers 404 FM_ERR_DEVICE_NOT_FOUND for an unknown device', async () => {
-    const { app } = await startApi()
+    const api = await startApi()
 
-    const response = await app.inject('/api/devices/pump-99/history')
+    const response = await api.inject('/api/devices/pump-99/history')
 
     expect(response.statusCode).toBe(404)
     expect(response.json<ErrorResponse>().code).toBe('FM_ERR_DEVICE_NOT_FOUND')
@@ -131,11 +134,12 @@ describe('GET /api/devices/:deviceId/events', () => {
   }
 
   it('returns stored events newest first, paged with limit and before', async () => {
-    const { app, store } = await startApi()
+    const api = await startApi()
+    const { store } = api
     store.appendEvents([plate(T0, '鄂A10001'), plate(T0 + 1000, '鄂A10002'), plate(T0 + 2000, '鄂A10003')])
 
-    const latest = (await app.inject('/api/devices/gate-east/events?limit=2')).json<StoredEvent[]>()
-    const older = (await app.inject(`/api/devices/gate-east/events?before=${T0 + 1000}`)).json<StoredEvent[]>()
+    const latest = (await api.inject('/api/devices/gate-east/events?limit=2')).json<StoredEvent[]>()
+    const older = (await api.inject(`/api/devices/gate-east/events?before=${T0 + 1000}`)).json<StoredEvent[]>()
 
     expect(latest.map((event) => event.ts)).toEqual([T0 + 2000, T0 + 1000])
     expect(latest[0]).toMatchObject({ deviceId: 'gate-east', type: 'plate', data: { plate: '鄂A10003' } })
@@ -143,9 +147,9 @@ describe('GET /api/devices/:deviceId/events', () => {
   })
 
   it('refuses a limit above 1000', async () => {
-    const { app } = await startApi()
+    const api = await startApi()
 
-    const response = await app.inject('/api/devices/gate-east/events?limit=5000')
+    const response = await api.inject('/api/devices/gate-east/events?limit=5000')
 
     expect(response.statusCode).toBe(400)
     expect(response.json<ErrorResponse>().code).toBe('FM_ERR_VALIDATION')

@@ -143,7 +143,7 @@ describe('live over socket.io', () => {
     )
 
     expect(api.live.device('gate-east')?.online).toBe(false)
-    const view = (await api.app.inject('/api/devices/gate-east')).json<{ online: boolean }>()
+    const view = (await api.inject('/api/devices/gate-east')).json<{ online: boolean }>()
     expect(view.online).toBe(false)
   })
 

@@ -8,7 +8,7 @@ describe('GET /metrics', () => {
   it("serves Prometheus text with the api's process metrics, and no broker or ingest figures before they report", async () => {
     const api = await startApi()
 
-    const response = await api.app.inject('/metrics')
+    const response = await api.inject('/metrics')
 
     expect(response.statusCode).toBe(200)
     expect(response.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8')
@@ -148,7 +148,7 @@ describe('GET /metrics', () => {
   it('is not part of the OpenAPI document of the REST API', async () => {
     const api = await startApi()
 
-    const doc = (await api.app.inject('/api/docs/json')).json<{ paths: Record<string, unknown> }>()
+    const doc = (await api.inject('/api/docs/json')).json<{ paths: Record<string, unknown> }>()
 
     expect(Object.keys(doc.paths)).not.toContain('/metrics')
     expect(Object.keys(doc.paths)).toContain('/api/health')

@@ -6,9 +6,9 @@ afterEach(closeAll)
 
 describe('sites', () => {
   it('lists the provisioned sites with their buildings and rooms', async () => {
-    const { app } = await startApi()
+    const api = await startApi()
 
-    const response = await app.inject('/api/sites')
+    const response = await api.inject('/api/sites')
 
     expect(response.statusCode).toBe(200)
     const sites = response.json<Site[]>()
@@ -23,18 +23,18 @@ describe('sites', () => {
   })
 
   it('answers one site by id', async () => {
-    const { app } = await startApi()
+    const api = await startApi()
 
-    const response = await app.inject(`/api/sites/${SITE_ID}`)
+    const response = await api.inject(`/api/sites/${SITE_ID}`)
 
     expect(response.statusCode).toBe(200)
     expect(response.json<Site>().id).toBe(SITE_ID)
   })
 
   it('answers 404 FM_ERR_SITE_NOT_FOUND for an unknown site', async () => {
-    const { app } = await startApi()
+    const api = await startApi()
 
-    const response = await app.inject('/api/sites/nowhere')
+    const response = await api.inject('/api/sites/nowhere')
 
     expect(response.statusCode).toBe(404)
     expect(response.json<ErrorResponse>()).toEqual({

@@ -130,6 +130,16 @@ export const Health = Type.Object({
 export type PartHealth = Static<typeof PartHealth>
 export type Health = Static<typeof Health>
 
+/**
+ * What `GET /api/health` tells anyone without `system.read`, load balancers and monitors included: whether the
+ * platform works, not how it is built nor how many devices it watches.
+ */
+export const HealthSummary = Type.Object({
+  status: Type.Enum(['ok', 'degraded', 'down']),
+  version: Type.String(),
+})
+export type HealthSummary = Static<typeof HealthSummary>
+
 /** `UserScope` of `users.ts` as a schema. */
 const Scope = Type.Object({
   allSites: Type.Boolean({ description: 'every site, including sites provisioned later' }),

@@ -16,6 +16,7 @@ export {
   DeviceView,
   ErrorResponse,
   Health,
+  HealthSummary,
   History,
   HistoryPoint,
   HistorySeries,

@@ -85,7 +85,12 @@ function throwIfLocked(
   throw apiError('FM_ERR_AUTH_LOCKED', seconds)
 }
 
-export const authRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { store, config, now }) => {
+export const authRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { store, config, now, liveSessions }) => {
+  // signing out and changing a password end sessions: their live sockets close now, not at the next check
+  app.addHook('onResponse', async (request) => {
+    if (request.method !== 'GET') liveSessions.check()
+  })
+
   const cookies = sessionCookies(config.secureCookies, now)
   // In this plugin's context only: the other routes are not rate limited.
   await app.register(fastifyRateLimit, {

@@ -8,12 +8,25 @@
  *
  * The broker is seen twice: `mqtt` is the api's own connection to it, `broker` is what the broker says of itself in
  * its retained status (connections, throttling, queues), carried whole in the `broker` section.
+ *
+ * The parts, their details and the figures are for users with `system.read` (the System page). Anyone else, a load
+ * balancer included, gets the status and the version only: the details name the stores, the ports' state and the
+ * device count, which an anonymous caller has no business knowing.
  */
 import { access } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { type BrokerStatus, Health, type IngestSpoolStatus, type IngestStatus, type PartHealth } from '@fm/protocol'
+import {
+  type BrokerStatus,
+  Health,
+  HealthSummary,
+  type IngestSpoolStatus,
+  type IngestStatus,
+  type PartHealth,
+  roleCan,
+} from '@fm/protocol'
 import type { FastifyBaseLogger } from 'fastify'
+import { Type } from 'typebox'
 import type { RouteDeps } from '../app.ts'
 import { INGEST_STATUS_INTERVAL_MS, isStale, statusAgeMs } from '../service-status.ts'
 
@@ -187,13 +200,18 @@ export const healthRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, de
       schema: {
         tags: ['health'],
         summary: 'Health of the api and of the parts it depends on',
-        description: 'The status is the worst of its parts: 200 when ok or degraded, 503 when down.',
-        response: { 200: Health, 503: Health },
+        description:
+          'The status is the worst of its parts: 200 when ok or degraded, 503 when down. The parts and figures ' +
+          'only for a signed-in user with `system.read`; the status and version for anyone else.',
+        response: { 200: Type.Union([Health, HealthSummary]), 503: Type.Union([Health, HealthSummary]) },
       },
     },
     async (request, reply) => {
       const health = await checkHealth(deps, request.log)
-      return reply.code(health.status === 'down' ? 503 : 200).send(health)
+      const code = health.status === 'down' ? 503 : 200
+      const user = request.user
+      const detailed = user !== undefined && !user.mustChangePassword && roleCan(user.role, 'system.read')
+      return reply.code(code).send(detailed ? health : { status: health.status, version: health.version })
     },
   )
 }

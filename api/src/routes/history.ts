@@ -5,8 +5,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { type DeviceKind, History, StoredEvent, telemetryFields } from '@fm/protocol'
 import type { DeviceRecord, HistoryQuery, Store } from '@fm/store'
+import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import type { RouteDeps } from '../app.ts'
+import { assertCovers, requirePermission, signedIn } from '../auth/guards.ts'
 import { apiError } from '../errors.ts'
 import { DeviceParams, errorResponses } from './schemas.ts'
 
@@ -88,9 +90,11 @@ export function historyFields(kind: DeviceKind, fields: string | undefined): str
   return requested
 }
 
-function deviceOr404(store: Store, deviceId: string): DeviceRecord {
+/** 404 for a device that does not exist, 403 for one outside the user's scope. */
+function visibleDevice(store: Store, request: FastifyRequest, deviceId: string): DeviceRecord {
   const device = store.getDevice(deviceId)
   if (!device) throw apiError('FM_ERR_DEVICE_NOT_FOUND', deviceId)
+  assertCovers(signedIn(request), device.siteId, device.buildingId)
   return device
 }
 
@@ -98,6 +102,7 @@ export const historyRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
   app.get(
     '/devices/:deviceId/history',
     {
+      preHandler: requirePermission('history.read'),
       schema: {
         tags: ['history'],
         summary: 'Time series of a device, in buckets sized for a chart',
@@ -106,11 +111,11 @@ export const historyRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
           '`tier` tells whether the buckets were computed from raw samples or from the 1-minute or 1-hour roll-ups.',
         params: DeviceParams,
         querystring: HistoryQueryString,
-        response: { 200: History, ...errorResponses(400, 404, 500) },
+        response: { 200: History, ...errorResponses(400, 401, 403, 404, 500) },
       },
     },
     (request) => {
-      const device = deviceOr404(store, request.params.deviceId)
+      const device = visibleDevice(store, request, request.params.deviceId)
       const { from, to, fields, maxPoints } = request.query
       const query: HistoryQuery = { deviceId: device.id, kind: device.kind, ...historyRange(from, to, Date.now()) }
       const selected = historyFields(device.kind, fields)
@@ -123,16 +128,17 @@ export const historyRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, {
   app.get(
     '/devices/:deviceId/events',
     {
+      preHandler: requirePermission('events.read'),
       schema: {
         tags: ['history'],
         summary: 'Events of a device (fire points, plates, patrol scans), newest first',
         params: DeviceParams,
         querystring: EventsQueryString,
-        response: { 200: Type.Array(StoredEvent), ...errorResponses(400, 404, 500) },
+        response: { 200: Type.Array(StoredEvent), ...errorResponses(400, 401, 403, 404, 500) },
       },
     },
     (request) => {
-      const device = deviceOr404(store, request.params.deviceId)
+      const device = visibleDevice(store, request, request.params.deviceId)
       const { limit, before, beforeId } = request.query
       const options: { limit?: number; before?: number; beforeId?: number } = {}
       if (limit !== undefined) options.limit = limit

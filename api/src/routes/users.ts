@@ -35,7 +35,12 @@ function userOr404(store: Store, id: string): UserRecord {
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 
-export const userRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { store }) => {
+export const userRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { store, liveSessions }) => {
+  // a user disabled, given another role or scope, or a new password: their live sockets close now
+  app.addHook('onResponse', async (request) => {
+    if (request.method !== 'GET') liveSessions.check()
+  })
+
   const manage = requirePermission('users.manage')
 
   /** Audits a refused change as failed, with the code and reason the client gets, and returns that answer. */
