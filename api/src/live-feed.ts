@@ -98,6 +98,8 @@ export interface LiveClientStats {
   droppedEvents: number
   /** Sockets closed after lagging for longer than the stuck timeout. */
   stuckDisconnects: number
+  /** Events clients sent, which the api does not take (ClientToServerEvents has none): ignored. */
+  refusedClientEvents: number
 }
 
 /** What a lagging socket has missed, coalesced: bounded by the device count plus MAX_HELD_EVENTS events. */
@@ -208,6 +210,7 @@ export class LiveFeed {
   #io: LiveServer | undefined
   #droppedEvents = 0
   #stuckDisconnects = 0
+  #refusedClientEvents = 0
 
   constructor(options: LiveFeedOptions) {
     this.#log = options.logger
@@ -240,6 +243,7 @@ export class LiveFeed {
         subscriber.queuedFrames = 0
       })
       socket.on('disconnect', () => this.#subscribers.delete(socket.id))
+      this.#refuseClientEvents(socket, viewer)
       socket.emit('snapshot', snapshotFor(this.#snapshot(), viewer.scope))
     })
   }
@@ -292,6 +296,7 @@ export class LiveFeed {
       heldEvents: 0,
       droppedEvents: this.#droppedEvents,
       stuckDisconnects: this.#stuckDisconnects,
+      refusedClientEvents: this.#refusedClientEvents,
     }
     for (const { queuedFrames, backlog } of this.#subscribers.values()) {
       stats.queuedFrames += queuedFrames
@@ -301,6 +306,26 @@ export class LiveFeed {
       stats.heldEvents += backlog.heldEvents
     }
     return stats
+  }
+
+  /**
+   * The dashboard sends nothing over the live socket, so every event a client sends is refused: counted, logged once
+   * per socket (a buggy or hostile client must not flood the log), and answered with a coded error when the client
+   * asked for an acknowledgement. The socket stays open: what it receives is unaffected.
+   */
+  #refuseClientEvents(socket: LiveSocket, viewer: LiveViewer): void {
+    let logged = false
+    socket.onAny((event: unknown, ...args: unknown[]) => {
+      this.#refusedClientEvents += 1
+      const name = String(event).slice(0, 64)
+      const ack = args.at(-1)
+      if (typeof ack === 'function') {
+        ack({ statusCode: 400, code: 'FM_ERR_VALIDATION', message: `the live socket takes no "${name}" events` })
+      }
+      if (logged) return
+      logged = true
+      this.#log.warn({ socket: socket.id, user: viewer.username, event: name }, 'a live socket sent an event: ignored')
+    })
   }
 
   #serveLagging(subscriber: Subscriber, batch: FeedBatch, now: number): void {

@@ -134,6 +134,11 @@ function liveMetrics(registry: Registry, sources: MetricSources): void {
     { name: 'fm_api_live_stuck_disconnects_total', help: 'sockets closed after taking no data for too long' },
     () => stats().stuckDisconnects,
   )
+  counter(
+    registry,
+    { name: 'fm_api_live_refused_client_events_total', help: 'events live clients sent, which the api takes none of' },
+    () => stats().refusedClientEvents,
+  )
 }
 
 function brokerMetrics(registry: Registry, sources: MetricSources): void {

@@ -28,6 +28,7 @@ import {
   listen,
   type Recorder,
   SITE_ID,
+  scrape,
 } from './fixtures.ts'
 import { addUser, type Cookies, expectError, send, signIn, startGuardedApi } from './sign-in.ts'
 
@@ -306,6 +307,32 @@ describe('the live socket', () => {
     const again = await connectRecorder(api, undefined, cookies.moved)
     const snapshot = await again.next('snapshot')
     expect(snapshot.devices.map((device) => device.id)).toEqual(['hexie-gate'])
+  })
+
+  it('refuses every event a client sends, with a coded answer, and closes a socket that sends more than 64 KiB', async () => {
+    const api = await startGuardedApi({ moreSites: [otherCompound()] })
+    const cookies = await userOf(api, 'curious.guard', 'guard')
+    const curious = await connectRecorder(api, undefined, cookies)
+    const bystander = await connectRecorder(api, undefined, cookies)
+    await Promise.all([curious.next('snapshot'), bystander.next('snapshot')])
+    // the socket's types allow no events at all: these are what a hand-written client could send
+    const raw = curious.socket as unknown as { emitWithAck(event: string, ...args: unknown[]): Promise<unknown> }
+
+    const answer = await raw.emitWithAck('subscribe', { siteId: OTHER_SITE })
+    const closed = disconnection(curious)
+    raw.emitWithAck('subscribe', 'x'.repeat(65 * 1024)).catch(() => undefined)
+
+    expect(answer).toMatchObject({ statusCode: 400, code: 'FM_ERR_VALIDATION' })
+    expect(await closed).toBe('transport close')
+    const samples = await scrape(api)
+    expect(samples.get('fm_api_live_refused_client_events_total')).toBe(1)
+    // the other socket of the same user goes on, and still gets only its compound
+    const gate = await connectClient(api.brokerUrl)
+    await gate.publishAsync(deviceTopic('gate', 'gate-east', 'telemetry'), JSON.stringify({ barrier: 'up' }), {
+      qos: 1,
+    })
+    await bystander.next('deltas', (deltas) => deltas.some((delta) => delta.id === 'gate-east'))
+    expect(JSON.stringify(curious.received.concat(bystander.received))).not.toContain('hexie')
   })
 
   it('is closed when its session expires, found by the periodic check', async () => {
