@@ -3,6 +3,8 @@ import { Navigate, Outlet, Route, Routes, useLocation } from 'react-router'
 import { AppHeader } from './components/layout/AppHeader.tsx'
 import { ErrorBoundary } from './components/layout/ErrorBoundary.tsx'
 import { useConnection, useSnapshotReady } from './live/store.ts'
+import { AuditPage } from './pages/AuditPage.tsx'
+import { DeviceAdminPage } from './pages/DeviceAdminPage.tsx'
 import { DevicePage } from './pages/DevicePage.tsx'
 import { LoginPage } from './pages/LoginPage.tsx'
 import { NotFoundPage } from './pages/NotFoundPage.tsx'
@@ -65,28 +67,50 @@ function AppShell() {
   )
 }
 
+/** Every page but the login needs a signed-in user (the api answers nothing else); some need a permission too. */
 export function App() {
   return (
     <Routes>
       <Route path="login" element={<LoginPage />} />
-      <Route element={<AppShell />}>
+      <Route
+        element={
+          <Restricted>
+            <AppShell />
+          </Restricted>
+        }
+      >
         <Route index element={<OverviewPage />} />
         <Route path="devices/:deviceId" element={<DevicePage />} />
-        {/* Open to everyone for now; the identity issue will restrict it to admins and supervisors. */}
-        <Route path="system" element={<SystemPage />} />
         <Route
-          path="account/password"
+          path="system"
           element={
-            <Restricted>
-              <PasswordPage />
+            <Restricted permission="system.read">
+              <SystemPage />
             </Restricted>
           }
         />
+        <Route path="account/password" element={<PasswordPage />} />
         <Route
           path="admin/users"
           element={
             <Restricted permission="users.manage">
               <UsersPage />
+            </Restricted>
+          }
+        />
+        <Route
+          path="admin/devices"
+          element={
+            <Restricted permission="devices.manage">
+              <DeviceAdminPage />
+            </Restricted>
+          }
+        />
+        <Route
+          path="admin/audit"
+          element={
+            <Restricted permission="audit.read">
+              <AuditPage />
             </Restricted>
           }
         />

@@ -106,6 +106,20 @@ export interface Failure {
   detail?: string | undefined
 }
 
+/**
+ * A refusal of what the user asked for: their role lacks the permission (`FM_ERR_FORBIDDEN`) or the place is outside
+ * their scope (`FM_ERR_SCOPE_FORBIDDEN`). Not a 403 `FM_ERR_PASSWORD_CHANGE_REQUIRED`, which the session answers by
+ * sending the user to the password form.
+ */
+export function isForbidden(failure: Failure): boolean {
+  return failure.status === 403 && failure.code !== 'FM_ERR_PASSWORD_CHANGE_REQUIRED'
+}
+
+/** `isForbidden` for what a request threw; false for anything but the api's answer. */
+export function isForbiddenError(error: unknown): boolean {
+  return error instanceof ApiError && isForbidden(failureOf(error))
+}
+
 export type Result<T> = { ok: true; value: T } | { ok: false; failure: Failure }
 
 export function failureOf(error: unknown): Failure {

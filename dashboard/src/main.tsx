@@ -4,7 +4,7 @@ import { I18nextProvider } from 'react-i18next'
 import { BrowserRouter } from 'react-router'
 import { App } from './App.tsx'
 import { createI18n } from './i18n/i18n.ts'
-import { createLiveClient } from './live/client.ts'
+import { LiveSession } from './live/LiveSession.tsx'
 import { createLiveStore, LiveStoreContext } from './live/store.ts'
 import { SessionProvider } from './session/SessionProvider.tsx'
 import { SiteProvider } from './site/SiteProvider.tsx'
@@ -14,9 +14,8 @@ const root = document.getElementById('root')
 if (!root) throw new Error('index.html has no #root element')
 
 const i18n = createI18n()
+// One store for the page; `LiveSession` fills it while someone is signed in and empties it when they leave.
 const store = createLiveStore()
-// One connection for the lifetime of the page, opened before the first render so no frame is wasted.
-createLiveClient(store).start()
 
 createRoot(root).render(
   <StrictMode>
@@ -24,6 +23,7 @@ createRoot(root).render(
       <LiveStoreContext value={store}>
         <BrowserRouter>
           <SessionProvider>
+            <LiveSession />
             <SiteProvider>
               <App />
             </SiteProvider>

@@ -134,26 +134,28 @@ describe('the header', () => {
     vi.unstubAllGlobals()
   })
 
-  it('offers an anonymous visitor to sign in and brings them back to the page', async () => {
+  it('sends an anonymous visitor of any page to sign in, and brings them back to that page', async () => {
     stubAuthApi({ users: [ADMIN] })
-    renderApp('/devices/tank-1', 'en')
-    const signIn = await screen.findByTestId('sign-in')
-    expect(signIn.textContent).toBe('Sign in')
-    expect(screen.queryByTestId('user-menu')).toBeNull()
-    expect(screen.queryByTestId('nav-users')).toBeNull()
-    fireEvent.click(signIn)
+    renderApp('/devices/tank-1?from=x', 'en')
     await screen.findByTestId('login-page')
-    expect(location()).toBe('/login?next=%2Fdevices%2Ftank-1')
+    expect(location()).toBe('/login?next=%2Fdevices%2Ftank-1%3Ffrom%3Dx')
+    expect(screen.queryByTestId('user-menu')).toBeNull()
+    // Not the "session ended" notice: nobody was signed in here.
+    expect(screen.queryByTestId('login-expired')).toBeNull()
+    type('login-username', 'admin')
+    type('login-password', PASSWORD)
+    pressEnter()
+    await waitFor(() => expect(location()).toBe('/devices/tank-1?from=x'))
+    expect((await screen.findByTestId('user-menu')).dataset.role).toBe('admin')
   })
 
-  it("shows the user's name and translated role, and signs out to the overview", async () => {
+  it("shows the user's name and translated role, and signs out to the sign-in page", async () => {
     const api = stubAuthApi({ user: GUARD })
     renderApp('/devices/tank-1')
     const menu = await screen.findByTestId('user-menu')
     expect(menu.dataset.role).toBe('guard')
     expect(within(menu).getByTestId('user-name').textContent).toBe('张伟')
     expect(within(menu).getByTestId('user-role').textContent).toBe('保安')
-    expect(screen.queryByTestId('sign-in')).toBeNull()
 
     const toggle = screen.getByTestId('user-menu-toggle')
     expect(toggle.getAttribute('aria-expanded')).toBe('false')
@@ -165,19 +167,24 @@ describe('the header', () => {
 
     fireEvent.click(toggle)
     fireEvent.click(screen.getByTestId('logout'))
-    await screen.findByTestId('sign-in')
+    await screen.findByTestId('login-page')
     expect(api.sent('POST', '/api/auth/logout')).toHaveLength(1)
-    expect(location()).toBe('/')
+    expect(location()).toBe('/login')
     expect(screen.queryByTestId('user-menu')).toBeNull()
+    expect(screen.queryByTestId('login-expired')).toBeNull()
   })
 
-  it('signs out of a page for signed-in users to the overview, so the next person does not land on it', async () => {
+  it('signs out of a page for signed-in users without a way back to it, so the next person starts at the overview', async () => {
     stubAuthApi({ user: ADMIN, users: [ADMIN] })
     renderApp('/admin/users')
     await screen.findByTestId('users-page')
     fireEvent.click(screen.getByTestId('user-menu-toggle'))
     fireEvent.click(screen.getByTestId('logout'))
-    await screen.findByTestId('sign-in')
-    expect(location()).toBe('/')
+    await screen.findByTestId('login-page')
+    expect(location()).toBe('/login')
+    type('login-username', 'admin')
+    type('login-password', PASSWORD)
+    pressEnter()
+    await waitFor(() => expect(location()).toBe('/'))
   })
 })

@@ -2,6 +2,7 @@ import type { DeviceEvent } from '@fm/protocol'
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { App } from '../src/App.tsx'
+import { GUARD } from './auth-fixtures.ts'
 import { NOW, PLATE_EVENT, SITE, SNAPSHOT, STORED_PLATE, TANK_DELTA } from './fixtures.ts'
 import { renderWithProviders, stubApi } from './harness.tsx'
 import { createFakeLive } from './live-harness.ts'
@@ -23,7 +24,7 @@ function renderOverview() {
     live.server.snapshot(SNAPSHOT)
     live.server.connection('live')
   })
-  const view = renderWithProviders(<App />, { store: live.store, site: SITE })
+  const view = renderWithProviders(<App />, { store: live.store, site: SITE, user: GUARD })
   return { ...view, live }
 }
 
@@ -170,7 +171,7 @@ describe('OverviewPage', () => {
 
   it('waits for the snapshot before drawing the compound', () => {
     const live = createFakeLive()
-    renderWithProviders(<App />, { store: live.store, site: SITE })
+    renderWithProviders(<App />, { store: live.store, site: SITE, user: GUARD })
     expect(screen.queryAllByTestId('device-card')).toHaveLength(0)
     expect(screen.getByText('正在连接实时数据…')).toBeTruthy()
   })

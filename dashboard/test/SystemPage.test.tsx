@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { App } from '../src/App.tsx'
 import { HEALTH_POLL_INTERVAL_MS } from '../src/health/useHealth.ts'
 import { SystemPage } from '../src/pages/SystemPage.tsx'
+import { SUPERVISOR } from './auth-fixtures.ts'
 import { NOW } from './fixtures.ts'
 import { renderWithProviders } from './harness.tsx'
 import { BROKER_INTERVAL_MS, brokerStatus, downReport, healthReport } from './health-fixtures.ts'
@@ -225,9 +226,9 @@ describe('SystemPage', () => {
     expect(api).toHaveBeenCalledTimes(1)
   })
 
-  it('is linked from the header', async () => {
+  it('is linked from the header for a role with system.read', async () => {
     stubHealth([healthReport()])
-    renderWithProviders(<App />)
+    renderWithProviders(<App />, { user: SUPERVISOR })
     const link = screen.getByRole('link', { name: '系统状态' })
     expect(link.getAttribute('href')).toBe('/system')
     fireEvent.click(link)

@@ -13,6 +13,12 @@ export function userView(
 }
 
 export const ADMIN = userView({ id: 'u_admin00000000000a', username: 'admin', displayName: '李明', role: 'admin' })
+export const SUPERVISOR = userView({
+  id: 'u_super0000000000s',
+  username: 'chen.jing',
+  displayName: '陈静',
+  role: 'supervisor',
+})
 export const GUARD = userView({
   id: 'u_guard00000000000g',
   username: 'guard.zhang',

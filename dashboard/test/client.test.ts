@@ -7,24 +7,28 @@ import { NOW, PLATE_EVENT, SNAPSHOT, TANK_DELTA } from './fixtures.ts'
 function setup() {
   let handlers: LiveHandlers | undefined
   const close = vi.fn()
+  const opened = vi.fn()
+  const refused = vi.fn()
   const frames: (() => void)[] = []
   const store = createLiveStore()
   const client = createLiveClient(
     store,
     (h) => {
       handlers = h
+      opened()
       return close
     },
     (callback) => {
       frames.push(callback)
       return () => frames.splice(frames.indexOf(callback), 1)
     },
+    refused,
   )
   client.start()
   if (!handlers) throw new Error('transport not opened')
   const listener = vi.fn()
   store.subscribe(listener)
-  return { server: handlers, store, client, frames, close, listener }
+  return { server: handlers, store, client, frames, close, opened, refused, listener }
 }
 
 describe('live client', () => {
@@ -78,5 +82,25 @@ describe('live client', () => {
     client.stop()
     expect(close).toHaveBeenCalledOnce()
     expect(store.getState().devices.get('tank-1')?.values.level_pct).toBe(14.2)
+  })
+
+  it('passes on what the server said about the session, and commits nothing for it', () => {
+    const { server, store, refused, listener } = setup()
+    server.refused({ kind: 'refused', code: 'FM_ERR_AUTH_REQUIRED' })
+    server.refused({ kind: 'closed' })
+    expect(refused.mock.calls).toEqual([[{ kind: 'refused', code: 'FM_ERR_AUTH_REQUIRED' }], [{ kind: 'closed' }]])
+    expect(listener).not.toHaveBeenCalled()
+    expect(store.getState().snapshotTs).toBeNull()
+  })
+
+  it('opens one link however often it is started, and a new one when started again after stop', () => {
+    const { client, opened, close } = setup()
+    client.start()
+    expect(opened).toHaveBeenCalledOnce()
+    client.stop()
+    client.stop()
+    expect(close).toHaveBeenCalledOnce()
+    client.start()
+    expect(opened).toHaveBeenCalledTimes(2)
   })
 })

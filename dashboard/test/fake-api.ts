@@ -1,10 +1,12 @@
 /**
- * A fake api for the session and user pages: a signed-in user (or none), a user list, and the routes of
- * docs/access.md answering with the api's codes. A test queues an exceptional answer for one route with `answerNext`;
- * everything else behaves as the api does. Unknown routes answer 404 `FM_ERR_NOT_FOUND`, as the real api.
+ * A fake api for the session and administration pages: a signed-in user (or none), users, devices, the audit log,
+ * and the routes of docs/access.md answering with the api's codes. A test queues an exceptional answer for one route
+ * with `answerNext`; everything else behaves as the api does. Unknown routes answer 404 `FM_ERR_NOT_FOUND`, as the
+ * real api.
  */
-import type { UserView } from '@fm/protocol'
+import type { AuditEntryView, DeviceView, Permission, UserView } from '@fm/protocol'
 import { vi } from 'vitest'
+import type { AdminDevice } from '../src/devices/device-admin-api.ts'
 import type { ListedUser } from '../src/users/users-api.ts'
 import { PASSWORD } from './auth-fixtures.ts'
 import { SITE } from './fixtures.ts'
@@ -18,6 +20,7 @@ export interface Answer {
 export interface Request {
   method: string
   path: string
+  query: URLSearchParams
   body: unknown
 }
 
@@ -33,10 +36,52 @@ export const apiError = (status: number, code: string, message = code, headers?:
   ...(headers ? { headers } : {}),
 })
 
-export function stubAuthApi(options: { user?: UserView | undefined; users?: ListedUser[] } = {}) {
+/** The MQTT password the fake api generates for the `n`th provisioning or rotation. */
+export const generatedPassword = (n: number) => `Generated-Mqtt-Pass-${n}`
+
+/**
+ * `GET /api/audit` as the store answers it: newest first, filtered, a page before the cursor, and `next` only when
+ * older entries match.
+ */
+function auditPage(entries: AuditEntryView[], query: URLSearchParams) {
+  const number = (key: string) => (query.has(key) ? Number(query.get(key)) : undefined)
+  const [from, to, beforeTs, beforeId] = ['from', 'to', 'beforeTs', 'beforeId'].map(number)
+  const limit = number('limit') ?? 100
+  const matching = [...entries]
+    .sort((a, b) => b.ts - a.ts || b.id - a.id)
+    .filter(
+      (e) =>
+        (from === undefined || e.ts >= from) &&
+        (to === undefined || e.ts < to) &&
+        (!query.has('actor') || e.actor.id === query.get('actor')) &&
+        e.action.startsWith(query.get('action') ?? '') &&
+        (!query.has('outcome') || e.outcome === query.get('outcome')) &&
+        (!query.has('site') || e.siteId === query.get('site')) &&
+        (!query.has('target') || e.target?.id === query.get('target')) &&
+        (beforeTs === undefined || e.ts < beforeTs || (e.ts === beforeTs && e.id < (beforeId ?? 0))),
+    )
+  const page = matching.slice(0, limit)
+  const last = page.at(-1)
+  return matching.length > limit && last
+    ? { entries: page, next: { beforeTs: last.ts, beforeId: last.id } }
+    : { entries: page }
+}
+
+export function stubAuthApi(
+  options: {
+    user?: UserView | undefined
+    users?: ListedUser[]
+    devices?: AdminDevice[]
+    audit?: AuditEntryView[]
+  } = {},
+) {
   const state = {
     user: options.user,
     users: [...(options.users ?? [])],
+    devices: [...(options.devices ?? [])],
+    audit: [...(options.audit ?? [])],
+    /** How many passwords the fake has generated. */
+    generated: 0,
     /** username → password */
     passwords: new Map((options.users ?? []).map((user) => [user.username, PASSWORD])),
   }
@@ -44,7 +89,44 @@ export function stubAuthApi(options: { user?: UserView | undefined; users?: List
   const queued = new Map<string, Answer[]>()
   const requests: Request[] = []
 
-  function route(method: string, path: string, body: Record<string, unknown>): Answer {
+  function forbidden(user: UserView, permission: Permission): Answer | undefined {
+    const allowed = user.permissions.includes(permission)
+    return allowed ? undefined : apiError(403, 'FM_ERR_FORBIDDEN', `permission "${permission}" required`)
+  }
+
+  /** The device routes of api/src/routes/device-admin.ts and devices.ts. */
+  function deviceRoute(user: UserView, method: string, path: string, body: Record<string, unknown>): Answer {
+    if (method === 'GET' && path === '/api/devices') return { status: 200, body: state.devices }
+    const refused = forbidden(user, 'devices.manage')
+    if (refused) return refused
+    const provision = /^\/api\/sites\/([^/]+)\/devices$/.exec(path)
+    if (method === 'POST' && provision) {
+      if (decodeURIComponent(provision[1] ?? '') !== SITE.id) return apiError(404, 'FM_ERR_SITE_NOT_FOUND')
+      if (state.devices.some((d) => d.id === body.id)) return apiError(409, 'FM_ERR_DEVICE_EXISTS')
+      const device = {
+        siteId: SITE.id,
+        attributes: {},
+        reportIntervalSec: 60,
+        online: false,
+        lastSeen: null,
+        values: {},
+        valuesTs: null,
+        ...body,
+      } as DeviceView
+      state.devices.push(device)
+      state.generated += 1
+      return { status: 201, body: { device, password: generatedPassword(state.generated) } }
+    }
+    const action = /^\/api\/devices\/([^/]+)\/(credentials|revoke)$/.exec(path)
+    const target = state.devices.find((d) => d.id === decodeURIComponent(action?.[1] ?? ''))
+    if (method !== 'POST' || !action) return apiError(404, 'FM_ERR_NOT_FOUND')
+    if (!target) return apiError(404, 'FM_ERR_DEVICE_NOT_FOUND')
+    if (action[2] === 'revoke') return { status: 204 }
+    state.generated += 1
+    return { status: 200, body: { password: generatedPassword(state.generated) } }
+  }
+
+  function route(method: string, path: string, body: Record<string, unknown>, query: URLSearchParams): Answer {
     const signedIn = state.user
     if (method === 'GET' && path === '/api/auth/me') {
       return signedIn ? { status: 200, body: signedIn } : apiError(401, 'FM_ERR_AUTH_REQUIRED')
@@ -69,6 +151,11 @@ export function stubAuthApi(options: { user?: UserView | undefined; users?: List
       return { status: 200, body: { user: state.user } }
     }
     if (path === '/api/sites') return { status: 200, body: [SITE] }
+    if (path.startsWith('/api/devices') || path.startsWith('/api/sites/'))
+      return deviceRoute(signedIn, method, path, body)
+    if (method === 'GET' && path === '/api/audit') {
+      return forbidden(signedIn, 'audit.read') ?? { status: 200, body: auditPage(state.audit, query) }
+    }
     if (path.startsWith('/api/users') && !signedIn.permissions.includes('users.manage')) {
       return apiError(403, 'FM_ERR_FORBIDDEN', 'permission "users.manage" required')
     }
@@ -97,9 +184,14 @@ export function stubAuthApi(options: { user?: UserView | undefined; users?: List
     const url = new URL(String(input), 'http://localhost')
     const method = init?.method ?? 'GET'
     const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as Record<string, unknown>) : {}
-    requests.push({ method, path: url.pathname, body: init?.body === undefined ? undefined : body })
+    requests.push({
+      method,
+      path: url.pathname,
+      query: url.searchParams,
+      body: init?.body === undefined ? undefined : body,
+    })
     const next = queued.get(`${method} ${url.pathname}`)?.shift()
-    return json(next ?? route(method, url.pathname, body))
+    return json(next ?? route(method, url.pathname, body, url.searchParams))
   })
   vi.stubGlobal('fetch', spy)
 

@@ -1,4 +1,5 @@
 import {
+  AuditEntryView,
   BROKER_DROP_REASONS,
   DEVICE_KINDS,
   FIRE_POINT_STATES,
@@ -13,6 +14,9 @@ import {
   USER_ROLES,
 } from '@fm/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
+import { KNOWN_AUDIT_ACTIONS } from '../src/audit/actions.ts'
+import { ACTION_PREFIXES, AUDIT_OUTCOMES } from '../src/audit/audit-filters.ts'
+import { PROVISION_PROBLEMS } from '../src/devices/provisioning.ts'
 import { KNOWN_PARTS } from '../src/health/parts.ts'
 import { describeFailure } from '../src/i18n/failure.ts'
 import {
@@ -52,15 +56,21 @@ function requiredKeys(): string[] {
   for (const part of KNOWN_PARTS) keys.push(`system.parts.${part}`, `system.partHints.${part}`)
   for (const role of USER_ROLES) keys.push(`roles.${role}`, `roleHints.${role}`)
   for (const permission of PERMISSIONS) keys.push(`permissions.${permission}`)
-  for (const code of SIGN_IN_AND_USER_ERRORS) keys.push(`errors.codes.${code}`)
+  for (const code of API_ERRORS) keys.push(`errors.codes.${code}`)
+  for (const problem of PROVISION_PROBLEMS) keys.push(`deviceAdmin.problems.${problem}`)
+  for (const state of ['online', 'offline', 'revoked']) keys.push(`deviceAdmin.states.${state}`)
+  for (const action of KNOWN_AUDIT_ACTIONS) keys.push(`audit.actions.${action}`)
+  for (const prefix of ACTION_PREFIXES) keys.push(`audit.prefixes.${prefix.slice(0, -1)}`)
+  for (const outcome of AUDIT_OUTCOMES) keys.push(`audit.outcomes.${outcome}`)
+  for (const type of AuditEntryView.properties.actor.properties.type.enum) keys.push(`audit.actorTypes.${type}`)
   return keys
 }
 
 /**
- * The api's codes that the sign-in, password and users pages can meet (api/src/errors.ts, which the dashboard may
- * not import; docs/protocol.md lists them). Each must be a sentence, never the api's English message.
+ * The api's codes that the sign-in, password and administration pages can meet (api/src/errors.ts, which the
+ * dashboard may not import; docs/protocol.md lists them). Each must be a sentence, never the api's English message.
  */
-const SIGN_IN_AND_USER_ERRORS = [
+const API_ERRORS = [
   'FM_ERR_AUTH_REQUIRED',
   'FM_ERR_AUTH_FAILED',
   'FM_ERR_AUTH_LOCKED',
@@ -73,6 +83,11 @@ const SIGN_IN_AND_USER_ERRORS = [
   'FM_ERR_USER_INVALID',
   'FM_ERR_USER_NOT_FOUND',
   'FM_ERR_USER_LAST_ADMIN',
+  'FM_ERR_SCOPE_FORBIDDEN',
+  'FM_ERR_DEVICE_EXISTS',
+  'FM_ERR_DEVICE_INVALID',
+  'FM_ERR_DEVICE_NOT_FOUND',
+  'FM_ERR_SITE_NOT_FOUND',
   'FM_ERR_VALIDATION',
   'FM_ERR_NOT_FOUND',
   'FM_ERR_INTERNAL',
@@ -83,7 +98,7 @@ const SIGN_IN_AND_USER_ERRORS = [
 describe.each(LANGUAGES)('%s resources', (language) => {
   const i18n = createI18n(language)
 
-  it('label every device kind, telemetry field, enum and boolean value, room type, event detail, health state, broker drop reason, user role, permission and sign-in error', () => {
+  it('label every device kind, telemetry field, enum and boolean value, room type, event detail, health state, broker drop reason, user role, permission, api error, provisioning problem and audit action, outcome and actor', () => {
     const missing = requiredKeys().filter((key) => !i18n.exists(key, { lng: language, fallbackLng: false }))
     expect(missing).toEqual([])
     // The check itself must be able to fail: a key that no language has.

@@ -1,6 +1,7 @@
 import { act, cleanup, screen, waitFor } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { getJson } from '../src/api.ts'
+import { RETRY_MAX_MS, retryDelayMs } from '../src/session/backoff.ts'
 import { safeNext, withNext } from '../src/session/paths.ts'
 import { type Session, useSession } from '../src/session/SessionContext.ts'
 import { SessionProvider } from '../src/session/SessionProvider.tsx'
@@ -150,6 +151,27 @@ describe('SessionProvider', () => {
     expect(current().user?.mustChangePassword).toBe(true)
   })
 
+  it('rechecks the session on request and says what the api answered; a 401 then ends the session', async () => {
+    const api = stubAuthApi({ user: GUARD })
+    await renderSession()
+    expect(await act(() => current().recheck())).toEqual({ status: 'signed-in', user: GUARD })
+    expect(current().ended).toBeUndefined()
+    api.state.user = undefined
+    expect(await act(() => current().recheck())).toEqual({ status: 'signed-out' })
+    expect(who()).toBe('ready:anonymous')
+    expect(current().ended).toBe('expired')
+    expect(api.sent('GET', '/api/auth/me')).toHaveLength(3)
+  })
+
+  it('takes a changed role from a recheck', async () => {
+    const api = stubAuthApi({ user: GUARD })
+    await renderSession()
+    api.state.user = { ...GUARD, role: 'viewer', permissions: ['devices.read', 'live.read'] }
+    await act(() => current().recheck())
+    expect(current().user?.role).toBe('viewer')
+    expect(current().can('commands.send')).toBe(false)
+  })
+
   it('keeps a user who just signed in when an older request answers 401', async () => {
     const api = stubAuthApi({ users: [ADMIN] })
     await renderSession()
@@ -163,6 +185,78 @@ describe('SessionProvider', () => {
     await act(() => stale)
     expect(who()).toBe('ready:admin')
     expect(api.sent('POST', '/api/auth/login')).toHaveLength(1)
+  })
+})
+
+describe('SessionProvider, when the api cannot be reached', () => {
+  beforeEach(() => {
+    session = undefined
+    vi.useFakeTimers()
+  })
+  afterEach(() => {
+    cleanup()
+    vi.useRealTimers()
+    vi.unstubAllGlobals()
+  })
+
+  /** Lets pending requests and React's updates settle, then moves the clock. */
+  const advance = (ms = 0) => act(() => vi.advanceTimersByTimeAsync(ms))
+  const asked = () => vi.mocked(globalThis.fetch).mock.calls.length
+
+  it('asks /api/auth/me again after a growing wait, and at once when the browser is back online', async () => {
+    stubAuthApi({ user: ADMIN })
+    const unreachable = new TypeError('Failed to fetch')
+    vi.mocked(globalThis.fetch)
+      .mockRejectedValueOnce(unreachable)
+      .mockRejectedValueOnce(unreachable)
+      .mockRejectedValueOnce(unreachable)
+    renderWithProviders(
+      <SessionProvider>
+        <Probe />
+      </SessionProvider>,
+    )
+    await advance()
+    expect(who()).toBe('error:anonymous')
+    expect(asked()).toBe(1)
+    await advance(999)
+    expect(asked()).toBe(1)
+    await advance(1)
+    expect(asked()).toBe(2)
+    await advance(1_999)
+    expect(asked()).toBe(2)
+    await advance(1)
+    expect(asked()).toBe(3)
+    // The third wait would be 4 s; the network coming back cuts it short.
+    act(() => {
+      window.dispatchEvent(new Event('online'))
+    })
+    await advance()
+    expect(asked()).toBe(4)
+    expect(who()).toBe('ready:admin')
+    await advance(10 * RETRY_MAX_MS)
+    expect(asked()).toBe(4)
+  })
+
+  it('keeps a signed-in user on screen while a recheck gets no answer, and retries it', async () => {
+    stubAuthApi({ user: ADMIN })
+    renderWithProviders(
+      <SessionProvider>
+        <Probe />
+      </SessionProvider>,
+    )
+    await advance()
+    vi.mocked(globalThis.fetch).mockRejectedValueOnce(new TypeError('Failed to fetch'))
+    const check = await act(() => current().recheck())
+    expect(check).toEqual({ status: 'unreachable' })
+    expect(who()).toBe('error:admin')
+    await advance(retryDelayMs(0))
+    expect(who()).toBe('ready:admin')
+  })
+})
+
+describe('waiting before asking again', () => {
+  it('doubles from one second up to ten', () => {
+    expect([0, 1, 2, 3, 4, 9].map(retryDelayMs)).toEqual([1_000, 2_000, 4_000, 8_000, 10_000, 10_000])
   })
 })
 

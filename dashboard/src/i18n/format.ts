@@ -105,8 +105,12 @@ export function formatAgo(ts: number, now: number, language: Language): string {
 
 const dateTimeFormats = new Map<string, Intl.DateTimeFormat>()
 
-/** Clock and axis times; `style` picks how much of the date to show. */
-export function formatTime(ts: number, language: Language, style: 'time' | 'seconds' | 'dateTime' | 'day'): string {
+/** Clock and axis times; `style` picks how much of the date to show (`stamp`: all of it, to the second, for records). */
+export function formatTime(
+  ts: number,
+  language: Language,
+  style: 'time' | 'seconds' | 'dateTime' | 'day' | 'stamp',
+): string {
   const key = `${language}|${style}`
   let format = dateTimeFormats.get(key)
   if (!format) {
@@ -115,6 +119,15 @@ export function formatTime(ts: number, language: Language, style: 'time' | 'seco
       seconds: { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' },
       dateTime: { month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
       day: { year: 'numeric', month: 'long', day: 'numeric', weekday: 'short' },
+      stamp: {
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+        hourCycle: 'h23',
+      },
     }
     format = new Intl.DateTimeFormat(language, options[style])
     dateTimeFormats.set(key, format)

@@ -20,12 +20,23 @@ export const MAX_QUEUED_ITEMS = 500
 /** socket.io retries forever; the cap keeps a guard's screen from waiting a minute after the api restarts. */
 export const RECONNECT_DELAY_MAX_MS = 5_000
 
+/**
+ * Why the server will not give, or stopped giving, live data to this session. socket.io retries neither by itself, so
+ * whoever runs the client must find out what became of the session and start again.
+ */
+export type LiveRefusal =
+  /** The handshake was refused: `code` is the api's, e.g. `FM_ERR_AUTH_REQUIRED` or `FM_ERR_PASSWORD_CHANGE_REQUIRED`. */
+  | { kind: 'refused'; code: string }
+  /** The server closed the link: the session ended, or the user's role or scope changed. */
+  | { kind: 'closed' }
+
 /** What a transport reports; the client turns it into store updates. */
 export interface LiveHandlers {
   connection(state: ConnectionState): void
   snapshot(snapshot: LiveSnapshot): void
   deltas(deltas: DeviceDelta[]): void
   events(events: DeviceEvent[]): void
+  refused(refusal: LiveRefusal): void
 }
 
 /** Opens a connection that reports to `handlers` until the returned function closes it. */
@@ -39,14 +50,23 @@ export const animationFrame: FrameScheduler = (callback) => {
   return () => cancelAnimationFrame(handle)
 }
 
+/** The api's code in a refused handshake: in `data.code`, and as the message for clients that read no data. */
+function refusalCode(error: Error & { data?: unknown }): string {
+  const { data } = error
+  const code = typeof data === 'object' && data !== null ? (data as Record<string, unknown>).code : undefined
+  return typeof code === 'string' ? code : error.message
+}
+
 /**
- * socket.io at the page's origin (the Vite dev server proxies it). The state is `live` only after a snapshot, because
- * before it the screen would show stale values; `connecting` while the first attempt runs; `offline` whenever the link
- * is down, reconnect attempts included.
+ * socket.io at the page's origin (the Vite dev server proxies it); the browser sends the session cookie with the
+ * handshake. The state is `live` only after a snapshot, because before it the screen would show stale values;
+ * `connecting` while the first attempt runs; `offline` whenever the link is down, reconnect attempts included.
  */
 export function socketTransport(url?: string): LiveTransport {
   return (handlers) => {
-    const options = { reconnectionDelayMax: RECONNECT_DELAY_MAX_MS }
+    // `forceNew`: every link handshakes anew, with the cookie of the session it is for; socket.io would otherwise
+    // reuse a cached connection, whose handshake carried the previous session's cookie.
+    const options = { reconnectionDelayMax: RECONNECT_DELAY_MAX_MS, forceNew: true }
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = url ? io(url, options) : io(options)
     handlers.connection('connecting')
     socket.on('snapshot', (snapshot) => {
@@ -55,8 +75,16 @@ export function socketTransport(url?: string): LiveTransport {
     })
     socket.on('deltas', (deltas) => handlers.deltas(deltas))
     socket.on('events', (events) => handlers.events(events))
-    socket.on('disconnect', () => handlers.connection('offline'))
-    socket.on('connect_error', () => handlers.connection('offline'))
+    socket.on('disconnect', (reason) => {
+      handlers.connection('offline')
+      // socket.io reconnects by itself after a lost network, never after the server chose to close the link.
+      if (reason === 'io server disconnect') handlers.refused({ kind: 'closed' })
+    })
+    socket.on('connect_error', (error) => {
+      handlers.connection('offline')
+      // A refusal by the server's middleware ends socket.io's retries (`active` turns false); a network error does not.
+      if (!socket.active) handlers.refused({ kind: 'refused', code: refusalCode(error) })
+    })
     return () => {
       socket.removeAllListeners()
       socket.disconnect()
@@ -71,10 +99,15 @@ export interface LiveClient {
   flush(): void
 }
 
+/**
+ * A client that commits what `transport` reports into `store`. `onRefused` hears when the server refused or closed
+ * the link for the session's sake; the client does not try again by itself.
+ */
 export function createLiveClient(
   store: LiveStore,
   transport: LiveTransport = socketTransport(),
   scheduleFrame: FrameScheduler = animationFrame,
+  onRefused: (refusal: LiveRefusal) => void = () => {},
 ): LiveClient {
   let deltaQueue: DeviceDelta[] = []
   let eventQueue: DeviceEvent[] = []
@@ -112,6 +145,7 @@ export function createLiveClient(
       eventQueue.push(...events)
       schedule()
     },
+    refused: (refusal) => onRefused(refusal),
   }
 
   return {

@@ -136,8 +136,13 @@ export function createLiveStore(initial: LiveState = INITIAL_LIVE_STATE): LiveSt
 /** Provided once in `main.tsx`; tests provide their own store, so no module-level singleton exists. */
 export const LiveStoreContext = createContext<LiveStore>(createLiveStore())
 
+/** The store itself, for what feeds it (`LiveSession`); components read it through the selectors below. */
+export function useLiveStore(): LiveStore {
+  return useContext(LiveStoreContext)
+}
+
 function useLive<T>(select: (state: LiveState) => T): T {
-  const store = useContext(LiveStoreContext)
+  const store = useLiveStore()
   return useSyncExternalStore(store.subscribe, () => select(store.getState()))
 }
 

@@ -1,12 +1,13 @@
 import { type DeviceView, hasEvents } from '@fm/protocol'
 import { useTranslation } from 'react-i18next'
 import { Link, useParams } from 'react-router'
-import { ApiError, fetchDevice } from '../api.ts'
+import { ApiError, type Failure, failureOf, fetchDevice, isForbidden } from '../api.ts'
 import { DeviceHeader } from '../components/device/DeviceHeader.tsx'
 import { DeviceInfo } from '../components/device/DeviceInfo.tsx'
 import { HistoryPanel } from '../components/device/HistoryPanel.tsx'
 import { ValueTable } from '../components/device/ValueTable.tsx'
 import { EventList } from '../components/device-events/EventList.tsx'
+import { NotAllowed } from '../components/layout/NotAllowed.tsx'
 import { deviceLocation } from '../devices/grouping.ts'
 import { localName } from '../i18n/format.ts'
 import { useLanguage } from '../i18n/i18n.ts'
@@ -22,15 +23,22 @@ interface DevicePageProps {
 
 /**
  * The live store has the device once the snapshot arrived. Before that (or if the socket cannot connect) the REST
- * copy is shown, so a technician opening a link from a message sees the device at once.
+ * copy is shown, so a technician opening a link from a message sees the device at once. A device outside the
+ * user's scope is neither in the snapshot nor given by the api, which says why (`refused`).
  */
-function useDeviceWithFallback(deviceId: string): { device: DeviceView | undefined; missing: boolean } {
+function useDeviceWithFallback(deviceId: string): {
+  device: DeviceView | undefined
+  missing: boolean
+  refused: Failure | undefined
+} {
   const live = useDevice(deviceId)
   const ready = useSnapshotReady()
   const rest = useApi(live ? null : `device|${deviceId}`, (signal) => fetchDevice(deviceId, signal))
   const device = live ?? rest.data
-  const notFound = rest.status === 'error' && rest.error instanceof ApiError && rest.error.status === 404
-  return { device, missing: !device && (notFound || (ready && rest.status === 'error')) }
+  const failure = rest.status === 'error' && rest.error instanceof ApiError ? failureOf(rest.error) : undefined
+  const refused = !device && failure && isForbidden(failure) ? failure : undefined
+  const notFound = failure?.status === 404
+  return { device, missing: !device && (notFound || (ready && rest.status === 'error')), refused }
 }
 
 export function DevicePage({ chartSize }: DevicePageProps) {
@@ -38,8 +46,9 @@ export function DevicePage({ chartSize }: DevicePageProps) {
   const language = useLanguage()
   const { deviceId = '' } = useParams()
   const { site } = useSite()
-  const { device, missing } = useDeviceWithFallback(deviceId)
+  const { device, missing, refused } = useDeviceWithFallback(deviceId)
 
+  if (refused) return <NotAllowed failure={refused} />
   if (!device) {
     return (
       <div className="page">

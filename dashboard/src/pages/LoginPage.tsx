@@ -12,13 +12,45 @@ import '../components/layout/AppHeader.css'
 /**
  * `/login`: a screen of its own, without the live header, so that a phone shows the form above the keyboard. After
  * signing in the user goes back to `next`, the page that sent them here. Wrong credentials, a locked account and too
- * many attempts each get their own sentence, from the api's code.
+ * many attempts each get their own sentence, from the api's code. Someone whose session ended on the server is told
+ * so, rather than wondering why they see this page.
  */
 export function LoginPage() {
   const { t } = useTranslation()
-  const { user, login } = useSession()
+  const { status, user } = useSession()
   const [params] = useSearchParams()
   const next = safeNext(params.get('next'))
+
+  if (user) return <Navigate to={next} replace />
+  // Until the api said who this is, a spinner: a signed-in user goes on at once, and the form would only flash past.
+  const checking = status === 'loading'
+  return (
+    <div className="auth-screen" data-testid={checking ? 'session-checking' : 'login-page'}>
+      <title>{`${t('login.title')} · ${t('app.name')}`}</title>
+      <div className="auth-screen__top">
+        <Link to="/" className="brand">
+          <img src="/favicon.svg" alt="" width="32" height="32" className="brand__logo" />
+          <span className="brand__name">{t('app.name')}</span>
+        </Link>
+        <LanguageToggle />
+      </div>
+      <main id="main" className="auth-screen__main">
+        {checking ? (
+          <div className="empty-state" role="status">
+            <span className="spinner" aria-hidden="true" />
+            <p>{t('auth.checking')}</p>
+          </div>
+        ) : (
+          <LoginForm />
+        )}
+      </main>
+    </div>
+  )
+}
+
+function LoginForm() {
+  const { t } = useTranslation()
+  const { ended, login } = useSession()
   const [username, setUsername] = useState('')
   const [password, setPassword] = useState('')
   const [error, setError] = useState<ShownError>()
@@ -28,8 +60,6 @@ export function LoginPage() {
 
   // The one thing to do here is type a name; a focused field also brings up the phone's keyboard.
   useEffect(() => usernameRef.current?.focus(), [])
-
-  if (user) return <Navigate to={next} replace />
 
   async function submit(event: FormEvent) {
     event.preventDefault()
@@ -61,66 +91,59 @@ export function LoginPage() {
   const code = error?.failure.code
   const wrong = code === 'FM_ERR_AUTH_FAILED'
   return (
-    <div className="auth-screen" data-testid="login-page">
-      <title>{`${t('login.title')} · ${t('app.name')}`}</title>
-      <div className="auth-screen__top">
-        <Link to="/" className="brand">
-          <img src="/favicon.svg" alt="" width="32" height="32" className="brand__logo" />
-          <span className="brand__name">{t('app.name')}</span>
-        </Link>
-        <LanguageToggle />
+    <form className="auth-card" method="post" noValidate onSubmit={(event) => void submit(event)}>
+      <h1 className="auth-card__title">{t('login.title')}</h1>
+      <p className="auth-card__lead">{t('login.lead')}</p>
+      {ended === 'expired' && !error && (
+        <p className="notice" role="status" data-testid="login-expired">
+          {t('login.expired')}
+        </p>
+      )}
+      <div className="field">
+        <label className="field__label" htmlFor="login-username">
+          {t('login.username')}
+        </label>
+        <input
+          id="login-username"
+          ref={usernameRef}
+          className="input"
+          data-testid="login-username"
+          name="username"
+          value={username}
+          onChange={(event) => setUsername(event.target.value)}
+          autoComplete="username"
+          autoCapitalize="none"
+          autoCorrect="off"
+          spellCheck={false}
+          enterKeyHint="next"
+          aria-invalid={wrong || code === 'username-missing' || undefined}
+        />
       </div>
-      <main id="main" className="auth-screen__main">
-        <form className="auth-card" method="post" noValidate onSubmit={(event) => void submit(event)}>
-          <h1 className="auth-card__title">{t('login.title')}</h1>
-          <p className="auth-card__lead">{t('login.lead')}</p>
-          <div className="field">
-            <label className="field__label" htmlFor="login-username">
-              {t('login.username')}
-            </label>
-            <input
-              id="login-username"
-              ref={usernameRef}
-              className="input"
-              data-testid="login-username"
-              name="username"
-              value={username}
-              onChange={(event) => setUsername(event.target.value)}
-              autoComplete="username"
-              autoCapitalize="none"
-              autoCorrect="off"
-              spellCheck={false}
-              enterKeyHint="next"
-              aria-invalid={wrong || code === 'username-missing' || undefined}
-            />
-          </div>
-          <div className="field">
-            <label className="field__label" htmlFor="login-password">
-              {t('login.password')}
-            </label>
-            <PasswordInput
-              id="login-password"
-              testId="login-password"
-              inputRef={passwordRef}
-              value={password}
-              onChange={setPassword}
-              autoComplete="current-password"
-              enterKeyHint="go"
-              invalid={wrong || code === 'password-missing'}
-            />
-          </div>
-          <FormError error={error} testId="login-error" />
-          <button
-            type="submit"
-            className="button button--primary button--block"
-            data-testid="login-submit"
-            disabled={pending}
-          >
-            {pending ? t('login.submitting') : t('login.submit')}
-          </button>
-          <p className="auth-card__help">{t('login.forgot')}</p>
-        </form>
-      </main>
-    </div>
+      <div className="field">
+        <label className="field__label" htmlFor="login-password">
+          {t('login.password')}
+        </label>
+        <PasswordInput
+          id="login-password"
+          testId="login-password"
+          inputRef={passwordRef}
+          value={password}
+          onChange={setPassword}
+          autoComplete="current-password"
+          enterKeyHint="go"
+          invalid={wrong || code === 'password-missing'}
+        />
+      </div>
+      <FormError error={error} testId="login-error" />
+      <button
+        type="submit"
+        className="button button--primary button--block"
+        data-testid="login-submit"
+        disabled={pending}
+      >
+        {pending ? t('login.submitting') : t('login.submit')}
+      </button>
+      <p className="auth-card__help">{t('login.forgot')}</p>
+    </form>
   )
 }

@@ -10,8 +10,9 @@ import { useNow } from '../time/useNow.ts'
 import '../components/system/System.css'
 
 /**
- * `/system`: whether the monitoring itself works, from `/api/health`, polled while the page is visible. Everyone
- * may open it for now; once the identity issue lands it is for admins and supervisors only (route and header link).
+ * `/system`: whether the monitoring itself works, from `/api/health`, polled while the page is visible. For roles
+ * with `system.read` (admins and supervisors): the route and the header link are; the api answers everyone else
+ * only `{status, version}`.
  */
 export function SystemPage() {
   const { t } = useTranslation()

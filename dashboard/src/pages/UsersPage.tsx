@@ -1,7 +1,8 @@
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { fetchSites } from '../api.ts'
+import { fetchSites, isForbidden } from '../api.ts'
 import { FormError, requestError } from '../components/forms/FormError.tsx'
+import { NotAllowed } from '../components/layout/NotAllowed.tsx'
 import { UserForm } from '../components/users/UserForm.tsx'
 import { UserTable } from '../components/users/UserTable.tsx'
 import { useSession } from '../session/SessionContext.ts'
@@ -24,6 +25,8 @@ export function UsersPage() {
   // Kept as a key and its values, so that a change of language translates it too.
   const [notice, setNotice] = useState<{ key: string; values: Record<string, string> }>()
 
+  // The role changed since the page opened, or the api knows better than the header did.
+  if (list.status === 'error' && list.failure && isForbidden(list.failure)) return <NotAllowed failure={list.failure} />
   return (
     <div className="page users-page" data-testid="users-page">
       <title>{`${t('users.title')} · ${t('app.name')}`}</title>

@@ -1,14 +1,16 @@
 import type { Permission } from '@fm/protocol'
 import type { ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Link, Navigate, useLocation } from 'react-router'
+import { Navigate, useLocation } from 'react-router'
+import { NotAllowed } from '../components/layout/NotAllowed.tsx'
 import { LOGIN_PATH, withNext } from './paths.ts'
 import { useSession } from './SessionContext.ts'
 
 /**
- * A page for signed-in users, with `permission` when given. An anonymous visitor is sent to sign in and brought back;
- * a user whose role lacks the permission is told so. The api refuses such requests anyway: this only spares the
- * user a page of errors.
+ * What only signed-in users see, with `permission` when given: the whole app shell, and within it each page that
+ * needs more than looking at equipment. An anonymous visitor is sent to sign in and brought back; a user whose role
+ * lacks the permission is told so. Until the api said who is signed in, a spinner: never a login page that flashes
+ * past a user who is signed in. The api refuses such requests anyway: this only spares the user a page of errors.
  */
 export function Restricted({ permission, children }: { permission?: Permission; children: ReactNode }) {
   const { t } = useTranslation()
@@ -17,7 +19,7 @@ export function Restricted({ permission, children }: { permission?: Permission; 
   if (!user && status === 'loading') {
     return (
       <div className="page">
-        <div className="empty-state" role="status">
+        <div className="empty-state" role="status" data-testid="session-checking">
           <span className="spinner" aria-hidden="true" />
           <p>{t('auth.checking')}</p>
         </div>
@@ -29,6 +31,7 @@ export function Restricted({ permission, children }: { permission?: Permission; 
       <div className="page">
         <div className="empty-state" role="alert" data-testid="session-unreachable">
           <h1>{t('auth.unreachable')}</h1>
+          <p>{t('auth.retrying')}</p>
           <button type="button" className="button" onClick={reload}>
             {t('auth.retry')}
           </button>
@@ -36,25 +39,9 @@ export function Restricted({ permission, children }: { permission?: Permission; 
       </div>
     )
   }
-  // Someone who signed out goes to the overview, not to a login that would bring the next person back here.
-  if (!user && ended === 'by-user') return <Navigate to="/" replace />
+  // Someone who signed out is not brought back here: the next person at a shared screen starts at the overview.
+  if (!user && ended === 'by-user') return <Navigate to={LOGIN_PATH} replace />
   if (!user) return <Navigate to={withNext(LOGIN_PATH, `${location.pathname}${location.search}`)} replace />
-  if (permission && !can(permission)) {
-    return (
-      <div className="page">
-        <title>{`${t('auth.forbiddenTitle')} · ${t('app.name')}`}</title>
-        <div className="empty-state" data-testid="forbidden">
-          <span className="empty-state__code" aria-hidden="true">
-            403
-          </span>
-          <h1>{t('auth.forbiddenTitle')}</h1>
-          <p>{t('auth.forbiddenBody', { role: t(`roles.${user.role}`) })}</p>
-          <Link to="/" className="button">
-            {t('notFound.home')}
-          </Link>
-        </div>
-      </div>
-    )
-  }
+  if (permission && !can(permission)) return <NotAllowed />
   return children
 }

@@ -2,6 +2,12 @@ import type { Permission, UserView } from '@fm/protocol'
 import { createContext, useContext } from 'react'
 import type { Result } from '../api.ts'
 
+/** What `/api/auth/me` said when asked again: who is signed in, nobody (401), or nothing (no answer). */
+export type SessionCheck =
+  | { status: 'signed-in'; user: UserView }
+  | { status: 'signed-out' }
+  | { status: 'unreachable' }
+
 export interface Session {
   /** `loading` until `/api/auth/me` answered; `error` when it could not be asked (the api is unreachable). */
   status: 'loading' | 'ready' | 'error'
@@ -21,6 +27,12 @@ export interface Session {
   changePassword: (currentPassword: string, newPassword: string) => Promise<Result<UserView>>
   /** Asks `/api/auth/me` again, after it failed. */
   reload: () => void
+  /**
+   * Asks `/api/auth/me` again because something suggests the session changed on the server: the live link was
+   * refused or closed by it (signed out elsewhere, expired, disabled, role or scope changed). The session takes the
+   * answer as any other; the promise tells the caller what it was.
+   */
+  recheck: () => Promise<SessionCheck>
 }
 
 const NO_PROVIDER = { ok: false, failure: { code: 'unknown' } } as const
@@ -35,6 +47,7 @@ export const SessionContext = createContext<Session>({
   logout: async () => {},
   changePassword: async () => NO_PROVIDER,
   reload: () => {},
+  recheck: async () => ({ status: 'signed-out' }),
 })
 
 export function useSession(): Session {

@@ -1,9 +1,9 @@
 import type { Permission, UserView } from '@fm/protocol'
 import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { ApiError, attempt, onAuthError } from '../api.ts'
-import { useConnection } from '../live/store.ts'
 import { AUTH_PATH_PREFIX, fetchMe, postLogin, postLogout, postPasswordChange } from './auth-api.ts'
-import { type Session, SessionContext } from './SessionContext.ts'
+import { retryDelayMs } from './backoff.ts'
+import { type Session, type SessionCheck, SessionContext } from './SessionContext.ts'
 
 interface State {
   status: Session['status']
@@ -12,14 +12,14 @@ interface State {
 }
 
 /**
- * Who is signed in, for the whole app: asks `/api/auth/me` once at start (and again when it could not, once the live
- * link is back, which is when the api is reachable again), and follows every answer about the session. A 401 from
- * any request means the session is gone, a 403 `FM_ERR_PASSWORD_CHANGE_REQUIRED` that the user must choose a new
- * password: both come through `onAuthError`, whatever page made the request.
+ * Who is signed in, for the whole app: asks `/api/auth/me` at start, again whenever the live link says the session may
+ * have changed (`recheck`), and, while the api cannot be reached, again with a growing wait and at once when the
+ * browser is back online. Follows every answer about the session: a 401 from any request means the session is gone,
+ * a 403 `FM_ERR_PASSWORD_CHANGE_REQUIRED` that the user must choose a new password; both come through `onAuthError`,
+ * whatever page made the request.
  */
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<State>({ status: 'loading', user: undefined, ended: undefined })
-  const [attemptNo, setAttemptNo] = useState(0)
   // When the user last changed here (login, logout, password change), and how often: an answer to a request sent
   // before that is about the previous session and must neither sign the new one out nor overwrite it.
   const changedAt = useRef(0)
@@ -31,29 +31,66 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setState({ status: 'ready', user, ended })
   }, [])
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a new attempt number is the request to ask again
+  const askMe = useCallback(async (signal?: AbortSignal): Promise<SessionCheck> => {
+    const before = changes.current
+    const current = () => changes.current === before && !signal?.aborted
+    try {
+      const user = await fetchMe(signal)
+      if (current()) setState({ status: 'ready', user, ended: undefined })
+      return { status: 'signed-in', user }
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) {
+        // Someone who was signed in here lost the session on the server: they are asked to sign in again.
+        if (current()) {
+          setState((previous) => ({
+            status: 'ready',
+            user: undefined,
+            ended: previous.user ? 'expired' : previous.ended,
+          }))
+        }
+        return { status: 'signed-out' }
+      }
+      // The screen keeps the user it had: an unreachable api says nothing about the session.
+      if (current()) setState((previous) => ({ ...previous, status: 'error' }))
+      return { status: 'unreachable' }
+    }
+  }, [])
+
   useEffect(() => {
     const controller = new AbortController()
-    const before = changes.current
-    fetchMe(controller.signal).then(
-      (user) => {
-        if (changes.current === before) setState({ status: 'ready', user, ended: undefined })
-      },
-      (error: unknown) => {
-        if (controller.signal.aborted || changes.current !== before) return
-        if (error instanceof ApiError && error.status === 401)
-          setState({ status: 'ready', user: undefined, ended: undefined })
-        else setState((previous) => ({ ...previous, status: 'error' }))
-      },
-    )
+    void askMe(controller.signal)
     return () => controller.abort()
-  }, [attemptNo])
+  }, [askMe])
 
-  const connection = useConnection()
   const failed = state.status === 'error'
   useEffect(() => {
-    if (failed && connection === 'live') setAttemptNo((n) => n + 1)
-  }, [failed, connection])
+    if (!failed) return
+    const controller = new AbortController()
+    let failures = 0
+    let asking = false
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const askAgain = () => {
+      if (asking) return
+      clearTimeout(timer)
+      asking = true
+      void askMe(controller.signal).then((check) => {
+        asking = false
+        if (check.status === 'unreachable' && !controller.signal.aborted) wait()
+      })
+    }
+    const wait = () => {
+      timer = setTimeout(askAgain, retryDelayMs(failures))
+      failures += 1
+    }
+    wait()
+    // A laptop or phone that regains its network says so: no reason to sit out the rest of the wait.
+    window.addEventListener('online', askAgain)
+    return () => {
+      controller.abort()
+      clearTimeout(timer)
+      window.removeEventListener('online', askAgain)
+    }
+  }, [failed, askMe])
 
   useEffect(
     () =>
@@ -101,7 +138,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     [settle],
   )
 
-  const reload = useCallback(() => setAttemptNo((n) => n + 1), [])
+  const reload = useCallback(() => void askMe(), [askMe])
+  const recheck = useCallback(() => askMe(), [askMe])
 
   const session = useMemo<Session>(() => {
     const permissions = new Set<Permission>(state.user?.permissions ?? [])
@@ -112,8 +150,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       logout,
       changePassword,
       reload,
+      recheck,
     }
-  }, [state, login, logout, changePassword, reload])
+  }, [state, login, logout, changePassword, reload, recheck])
 
   return <SessionContext value={session}>{children}</SessionContext>
 }

@@ -2,17 +2,22 @@ import type { ReactNode } from 'react'
 import { useEffect, useMemo, useState } from 'react'
 import { fetchSites } from '../api.ts'
 import { useConnection } from '../live/store.ts'
+import { useSession } from '../session/SessionContext.ts'
 import { useApi } from '../useApi.ts'
 import { SiteContext, type SiteInfo } from './SiteContext.ts'
 
 /**
- * Loads the site once for the whole app. One dashboard watches one compound today, so the first site is the one
- * shown; a site picker belongs here when a company runs several compounds on one api. A failed load is retried when
- * the live link comes back, which is when the api is reachable again.
+ * Loads the site for the whole app, once per signed-in user: the api lists only the sites within the user's scope,
+ * so another user, or a changed scope, loads again, and nobody signed in loads nothing. One dashboard watches one
+ * compound today, so the first site is the one shown; a site picker belongs here when a company runs several
+ * compounds on one api. A failed load is retried when the live link comes back, which is when the api is reachable
+ * again.
  */
 export function SiteProvider({ children }: { children: ReactNode }) {
+  const { user } = useSession()
   const [attempt, setAttempt] = useState(0)
-  const sites = useApi(`sites|${attempt}`, fetchSites)
+  const key = user ? `sites|${user.id}|${JSON.stringify(user.scope)}|${attempt}` : null
+  const sites = useApi(key, fetchSites)
   const connection = useConnection()
   const failed = sites.status === 'error'
   useEffect(() => {

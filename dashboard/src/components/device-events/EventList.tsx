@@ -72,9 +72,10 @@ function EventBody({ event }: { event: ShownEvent }) {
 export function EventList({ deviceId, kind }: { deviceId: string; kind: DeviceKind }) {
   const { t } = useTranslation()
   const language = useLanguage()
-  const { events, status } = useDeviceEvents(deviceId, kind, EVENT_LIST_LIMIT)
+  const { events, status, forbidden } = useDeviceEvents(deviceId, kind, EVENT_LIST_LIMIT)
   if (events.length === 0) {
-    const message = status === 'loading' ? t('app.loading') : status === 'error' ? t('events.error') : t('events.empty')
+    const failed = forbidden ? t('events.forbidden') : t('events.error')
+    const message = status === 'loading' ? t('app.loading') : status === 'error' ? failed : t('events.empty')
     return <p className="events__empty">{message}</p>
   }
   return (

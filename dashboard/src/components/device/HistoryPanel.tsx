@@ -1,7 +1,7 @@
 import type { DeviceView, History, HistoryPoint } from '@fm/protocol'
 import { type FormEvent, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { fetchHistory } from '../../api.ts'
+import { fetchHistory, isForbiddenError } from '../../api.ts'
 import { mergeReadings } from '../../charts/buckets.ts'
 import { csvFileName, downloadText, historyCsv } from '../../charts/csv.ts'
 import { type ChartPoint, HistoryChart, useElementSize } from '../../charts/HistoryChart.tsx'
@@ -152,7 +152,9 @@ export function HistoryPanel({ device, chartSize }: HistoryPanelProps) {
       : history.status === 'loading'
         ? t('history.loading')
         : history.status === 'error'
-          ? t('history.error')
+          ? isForbiddenError(history.error)
+            ? t('history.forbidden')
+            : t('history.error')
           : t('history.empty')
   const tier = history.data?.tier
   const perPoint = stepMs > 0 ? t('history.perPoint', { step: formatDuration(stepMs, t) }) : undefined

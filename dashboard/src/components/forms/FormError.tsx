@@ -25,7 +25,7 @@ export function checkError(code: string, text: string): ShownError {
 }
 
 /** Codes whose api message says which value to fix: an administrator sees it under the translated sentence. */
-const DETAILED_CODES = new Set(['FM_ERR_USER_INVALID', 'FM_ERR_VALIDATION'])
+const DETAILED_CODES = new Set(['FM_ERR_USER_INVALID', 'FM_ERR_DEVICE_INVALID', 'FM_ERR_VALIDATION'])
 
 interface FormErrorProps {
   error: ShownError | undefined

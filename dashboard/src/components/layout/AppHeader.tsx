@@ -1,29 +1,15 @@
 import { useTranslation } from 'react-i18next'
-import { Link, NavLink, useLocation } from 'react-router'
+import { Link, NavLink } from 'react-router'
 import { localName } from '../../i18n/format.ts'
 import { useLanguage } from '../../i18n/i18n.ts'
-import { LOGIN_PATH, withNext } from '../../session/paths.ts'
 import { useSession } from '../../session/SessionContext.ts'
 import { useSite } from '../../site/SiteContext.ts'
+import { AdminMenu } from './AdminMenu.tsx'
 import './AppHeader.css'
 import { Clock } from './Clock.tsx'
 import { ConnectionIndicator } from './ConnectionIndicator.tsx'
 import { LanguageToggle } from './LanguageToggle.tsx'
 import { UserMenu } from './UserMenu.tsx'
-
-/** The signed-in user's menu, or the way to sign in; nothing while the api has not said who it is. */
-function Account() {
-  const { t } = useTranslation()
-  const { status, user } = useSession()
-  const location = useLocation()
-  if (user) return <UserMenu user={user} />
-  if (status === 'loading') return null
-  return (
-    <Link to={withNext(LOGIN_PATH, `${location.pathname}${location.search}`)} className="sign-in" data-testid="sign-in">
-      {t('auth.signIn')}
-    </Link>
-  )
-}
 
 export function AppHeader() {
   const { t } = useTranslation()
@@ -47,21 +33,19 @@ export function AppHeader() {
           <NavLink to="/" end>
             {t('nav.overview')}
           </NavLink>
-          {/* Shown to everyone for now; the identity issue will show it to admins and supervisors only. */}
-          <NavLink to="/system" data-testid="nav-system">
-            {t('nav.system')}
-          </NavLink>
-          {can('users.manage') && (
-            <NavLink to="/admin/users" data-testid="nav-users">
-              {t('nav.users')}
+          {can('system.read') && (
+            <NavLink to="/system" data-testid="nav-system">
+              {t('nav.system')}
             </NavLink>
           )}
+          <AdminMenu />
         </nav>
         <div className="app-header__tools">
           <ConnectionIndicator />
           <Clock />
           <LanguageToggle />
-          <Account />
+          {/* The shell is only ever shown to a signed-in user (`Restricted` in App.tsx). */}
+          {user && <UserMenu user={user} />}
         </div>
       </div>
     </header>

@@ -1,51 +1,26 @@
 import type { UserView } from '@fm/protocol'
-import { useEffect, useId, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Link, useLocation, useNavigate } from 'react-router'
-import { PASSWORD_PATH } from '../../session/paths.ts'
+import { Link, useNavigate } from 'react-router'
+import { LOGIN_PATH, PASSWORD_PATH } from '../../session/paths.ts'
 import { useSession } from '../../session/SessionContext.ts'
+import { useDisclosure } from './useDisclosure.ts'
 
 /**
  * The signed-in user in the header: name and role, which a shared control-room screen must show at all times, and a
- * menu with the password change and sign-out. On a phone only the initial shows (the name stays for screen readers).
- * A disclosure, not an ARIA menu: two ordinary controls need no arrow-key navigation.
+ * menu with the password change and sign-out. On a phone only the initial shows (the name stays for screen readers,
+ * and in the open menu).
  */
 export function UserMenu({ user }: { user: UserView }) {
   const { t } = useTranslation()
   const { logout } = useSession()
   const navigate = useNavigate()
-  const location = useLocation()
-  const [open, setOpen] = useState(false)
-  const panelId = useId()
-  const root = useRef<HTMLDivElement>(null)
-  const toggle = useRef<HTMLButtonElement>(null)
+  const { open, setOpen, panelId, root, toggle } = useDisclosure()
 
-  // Closes on a click elsewhere, on Escape (back to the button) and when the page changes.
-  useEffect(() => {
-    if (!open) return
-    const onPointer = (event: PointerEvent) => {
-      if (!root.current?.contains(event.target as Node)) setOpen(false)
-    }
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key !== 'Escape') return
-      setOpen(false)
-      toggle.current?.focus()
-    }
-    document.addEventListener('pointerdown', onPointer)
-    document.addEventListener('keydown', onKey)
-    return () => {
-      document.removeEventListener('pointerdown', onPointer)
-      document.removeEventListener('keydown', onKey)
-    }
-  }, [open])
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the page changing is the event that closes the menu
-  useEffect(() => setOpen(false), [location.pathname])
-
-  /** To the overview: the next person at a shared screen starts there, not on the previous user's page. */
+  /** To the sign-in page without `next`: the next person at a shared screen starts at the overview, not here. */
   async function signOut() {
     setOpen(false)
     await logout()
-    await navigate('/', { replace: true })
+    await navigate(LOGIN_PATH, { replace: true })
   }
 
   const role = t(`roles.${user.role}`)
