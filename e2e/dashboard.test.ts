@@ -51,10 +51,20 @@ afterAll(async () => {
   await platform?.stop()
 })
 
-async function openPage(viewport: { width: number; height: number }): Promise<Page> {
-  const page = await browser.newPage({ viewport, locale: 'zh-CN' })
+/**
+ * A page in a browser context of its own. `signedIn` (the default) carries the platform operator's session cookie,
+ * an admin's, as a browser that signed in before would; `false` opens it as an anonymous visitor.
+ */
+async function openPage(viewport: { width: number; height: number }, signedIn = true): Promise<Page> {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN' })
+  if (signedIn) {
+    const [name = '', value = ''] = platform.operatorCookie.split('=')
+    await context.addCookies([{ name, value, url: platform.apiUrl, httpOnly: true, sameSite: 'Lax' }])
+  }
+  const page = await context.newPage()
+  page.on('close', () => void context.close())
   page.on('console', (message) => {
-    if (message.type() === 'error' && !isExpected401(message)) consoleErrors.push(message.text())
+    if (message.type() === 'error' && !isExpected401(message)) consoleErrors.push(`${message.text()} ${message.location().url}`)
   })
   page.on('pageerror', (error) => consoleErrors.push(error.message))
   return page
@@ -93,7 +103,7 @@ describe('dashboard in Chromium', () => {
     await page.locator('[data-testid="device-card"]').first().waitFor()
     await page.screenshot({ path: `${SCREENSHOTS}/overview-en.png`, fullPage: true })
     await page.close()
-    expect(consoleErrors).toEqual([])
+    expect(consoleErrors, consoleErrors.join("\n")).toEqual([])
   })
 
   it('shows what a 1920×1080 control-room screen shows, in both languages', async () => {
@@ -126,7 +136,7 @@ describe('dashboard in Chromium', () => {
     await page.locator('[data-testid="history-chart"] svg.recharts-surface').waitFor({ timeout: 15_000 })
     await page.screenshot({ path: `${SCREENSHOTS}/device-pump-phone.png`, fullPage: true })
     await page.close()
-    expect(consoleErrors).toEqual([])
+    expect(consoleErrors, consoleErrors.join("\n")).toEqual([])
   })
 
   it('shows on /system whether the monitoring works, on a control-room screen and on a phone', async () => {
@@ -173,16 +183,14 @@ describe('dashboard in Chromium', () => {
     expect(phoneOverflow).toBeLessThanOrEqual(0)
     await phone.screenshot({ path: `${SCREENSHOTS}/system-phone.png`, fullPage: true })
     await phone.close()
-    expect(consoleErrors).toEqual([])
+    expect(consoleErrors, consoleErrors.join("\n")).toEqual([])
   })
 
   it('signs in through the login page as the first admin, replaces the generated password, manages users and signs out', async () => {
-    // main.ts creates the first admin after buildApp; the platform starts the api through buildApp alone, so the test
-    // does what main.ts does, with a generated password that must be changed at the first login.
-    const first = await platform.store.ensureFirstAdmin()
-    if (!first.created) throw new Error('the platform has an admin already')
+    // The platform created the first admin as main.ts does, with a generated password to change at the first login.
+    const first = platform.firstAdmin
     const ownPassword = 'lotus-pond-2026'
-    const page = await openPage({ width: 1920, height: 1080 })
+    const page = await openPage({ width: 1920, height: 1080 }, false)
     const testId = (id: string) => page.locator(`[data-testid="${id}"]`)
 
     // An anonymous visitor of the users page is sent to sign in, and comes back there afterwards.
@@ -252,14 +260,14 @@ describe('dashboard in Chromium', () => {
 
     await testId('user-menu-toggle').click()
     await testId('logout').click()
-    await testId('sign-in').waitFor()
-    expect(page.url()).toBe(`${platform.apiUrl}/`)
+    await testId('login-page').waitFor()
+    expect(page.url()).toBe(`${platform.apiUrl}/login`)
     // The session ended on the server too: the users page asks to sign in again.
     await page.goto(`${platform.apiUrl}/admin/users`)
     await testId('login-page').waitFor()
     await page.close()
 
-    const phone = await openPage({ width: 375, height: 812 })
+    const phone = await openPage({ width: 375, height: 812 }, false)
     const onPhone = (id: string) => phone.locator(`[data-testid="${id}"]`)
     const phoneOverflow = () => phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
     await phone.goto(`${platform.apiUrl}/login`)
@@ -278,14 +286,86 @@ describe('dashboard in Chromium', () => {
     await onPhone('user-menu-toggle').click()
     await phone.screenshot({ path: `${SCREENSHOTS}/header-menu-phone.png` })
     await onPhone('user-menu-toggle').click()
+    await onPhone('nav-admin').click()
     await onPhone('nav-users').click()
     await phone.locator('[data-testid="user-row"][data-username="zhang.wei"]').waitFor()
     expect(await phoneOverflow()).toBeLessThanOrEqual(0)
     await phone.screenshot({ path: `${SCREENSHOTS}/users-phone.png`, fullPage: true })
     await onPhone('user-menu-toggle').click()
     await onPhone('logout').click()
-    await onPhone('sign-in').waitFor()
+    await onPhone('login-page').waitFor()
     await phone.close()
-    expect(consoleErrors).toEqual([])
+    expect(consoleErrors, consoleErrors.join("\n")).toEqual([])
+  })
+  it('shows a guard what a guard may use and an admin the administration, while the api refuses the guard the rest', async () => {
+    const site = platform.manifest.site.id
+    const people = {
+      guard: { username: 'zhao.lei', password: 'night-shift-guard-2026', role: 'guard' as const },
+      admin: { username: 'sun.li', password: 'platform-admin-2026', role: 'admin' as const },
+    }
+    for (const person of Object.values(people)) {
+      await platform.store.createUser({
+        username: person.username,
+        password: person.password,
+        displayName: person.role === 'guard' ? '赵磊' : '孙丽',
+        role: person.role,
+        scope: { allSites: false, siteIds: [site], buildingIds: [] },
+      })
+    }
+
+    /** Signs in through the login page, as a person would, and waits for the live overview. */
+    async function signInAs(person: (typeof people)[keyof typeof people], page: Page): Promise<void> {
+      await page.goto(platform.apiUrl)
+      await page.locator('[data-testid="login-page"]').waitFor()
+      await page.locator('[data-testid="login-username"]').fill(person.username)
+      await page.locator('[data-testid="login-password"]').fill(person.password)
+      await page.locator('[data-testid="login-submit"]').click()
+      await page.locator(`[data-testid="user-menu"][data-role="${person.role}"]`).waitFor()
+      await page.locator('[data-testid="connection-status"][data-state="live"]').waitFor()
+    }
+    // with the page's own cookies, outside the page: a refused fetch in the page would be logged as a console error
+    const status = async (page: Page, path: string) => (await page.request.get(`${platform.apiUrl}${path}`)).status()
+
+    // The guard: the compound live, no System page, no administration; typed addresses show "not allowed".
+    const guard = await openPage({ width: 1920, height: 1080 }, false)
+    await signInAs(people.guard, guard)
+    const cards = guard.locator('[data-testid="device-card"]')
+    await expect.poll(() => cards.count(), { timeout: 15_000 }).toBe(platform.manifest.devices.length)
+    expect(await guard.locator('[data-testid="user-role"]').textContent()).toBe('保安')
+    expect(await guard.locator('[data-testid="nav-system"]').count()).toBe(0)
+    expect(await guard.locator('[data-testid="nav-admin"]').count()).toBe(0)
+    await guard.screenshot({ path: `${SCREENSHOTS}/role-guard-overview-1920-zh-CN.png` })
+    for (const path of ['/system', '/admin/users', '/admin/devices', '/admin/audit']) {
+      await guard.goto(`${platform.apiUrl}${path}`)
+      await guard.locator('[data-testid="forbidden"]').waitFor()
+    }
+    await guard.screenshot({ path: `${SCREENSHOTS}/role-guard-audit-forbidden-1920-zh-CN.png` })
+    // hiding is not the protection: the api refuses the guard's own session
+    expect(await status(guard, '/api/users')).toBe(403)
+    expect(await status(guard, '/api/audit')).toBe(403)
+    expect(await status(guard, '/metrics')).toBe(403)
+    expect(await status(guard, '/api/devices')).toBe(200)
+    await guard.close()
+
+    // The admin: System, and the administration menu with users, devices and the audit log.
+    const admin = await openPage({ width: 1920, height: 1080 }, false)
+    await signInAs(people.admin, admin)
+    await admin.locator('[data-testid="nav-system"]').waitFor()
+    await admin.locator('[data-testid="nav-admin"]').click()
+    for (const id of ['nav-users', 'nav-devices', 'nav-audit']) await admin.locator(`[data-testid="${id}"]`).waitFor()
+    await admin.screenshot({ path: `${SCREENSHOTS}/role-admin-menu-1920-zh-CN.png` })
+    await admin.locator('[data-testid="nav-devices"]').click()
+    const rows = admin.locator('[data-testid="device-admin-row"]')
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(platform.manifest.devices.length)
+    await admin.screenshot({ path: `${SCREENSHOTS}/role-admin-devices-1920-zh-CN.png` })
+    await admin.locator('[data-testid="nav-admin"]').click()
+    await admin.locator('[data-testid="nav-audit"]').click()
+    // the guard's sign-in is in the log, with the admin's
+    await admin.locator('[data-testid="audit-row"][data-action="auth.login"]').first().waitFor()
+    expect(await admin.locator('[data-testid="audit-row"][data-action="auth.login"]').count()).toBeGreaterThanOrEqual(2)
+    await admin.screenshot({ path: `${SCREENSHOTS}/role-admin-audit-1920-zh-CN.png` })
+    expect(await status(admin, '/api/users')).toBe(200)
+    await admin.close()
+    expect(consoleErrors, consoleErrors.join("\n")).toEqual([])
   })
 })

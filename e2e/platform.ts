@@ -30,6 +30,8 @@ export interface Platform {
    * read the REST API and to open a live socket.
    */
   operatorCookie: string
+  /** The first admin `admin`, created as the api's main.ts creates it, with its generated password. */
+  firstAdmin: { username: string; password: string }
   stop(): Promise<void>
 }
 
@@ -179,6 +181,9 @@ async function start(options: PlatformOptions, teardown: Teardown): Promise<Plat
   const address = app.server.address()
   const apiPort = typeof address === 'object' && address ? address.port : 0
   const apiUrl = `http://127.0.0.1:${apiPort}`
+  const first = await apiStore.ensureFirstAdmin()
+  if (!first.created) throw new Error('a fresh platform has an admin already')
+  const firstAdmin = { username: first.username, password: first.password }
   await store.createUser({
     ...OPERATOR,
     displayName: 'E2E operator',
@@ -203,7 +208,7 @@ async function start(options: PlatformOptions, teardown: Teardown): Promise<Plat
     dataDir,
     manifest,
     mqttUrl,
-    mqttPort: broker.tcpPort,
+    mqttPort: Number(new URL(mqttUrl).port),
     wsPort: broker.wsPort,
     apiUrl,
     store,
@@ -211,6 +216,7 @@ async function start(options: PlatformOptions, teardown: Teardown): Promise<Plat
     broker,
     ...(compound ? { compound } : {}),
     operatorCookie,
+    firstAdmin,
     // Reverse order of startup: devices, the api, ingest (which flushes), the broker, the stores, the folder.
     stop: () => teardown.run(),
   }

@@ -8,7 +8,8 @@ import { SiteContext, type SiteInfo } from './SiteContext.ts'
 
 /**
  * Loads the site for the whole app, once per signed-in user: the api lists only the sites within the user's scope,
- * so another user, or a changed scope, loads again, and nobody signed in loads nothing. One dashboard watches one
+ * so another user, or a changed scope, loads again, and nobody signed in loads nothing, nor a user who must choose a
+ * new password first (the api refuses them everything else until then). One dashboard watches one
  * compound today, so the first site is the one shown; a site picker belongs here when a company runs several
  * compounds on one api. A failed load is retried when the live link comes back, which is when the api is reachable
  * again.
@@ -16,7 +17,7 @@ import { SiteContext, type SiteInfo } from './SiteContext.ts'
 export function SiteProvider({ children }: { children: ReactNode }) {
   const { user } = useSession()
   const [attempt, setAttempt] = useState(0)
-  const key = user ? `sites|${user.id}|${JSON.stringify(user.scope)}|${attempt}` : null
+  const key = user && !user.mustChangePassword ? `sites|${user.id}|${JSON.stringify(user.scope)}|${attempt}` : null
   const sites = useApi(key, fetchSites)
   const connection = useConnection()
   const failed = sites.status === 'error'
