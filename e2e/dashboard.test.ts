@@ -64,7 +64,8 @@ async function openPage(viewport: { width: number; height: number }, signedIn = 
   const page = await context.newPage()
   page.on('close', () => void context.close())
   page.on('console', (message) => {
-    if (message.type() === 'error' && !isExpected401(message)) consoleErrors.push(`${message.text()} ${message.location().url}`)
+    if (message.type() === 'error' && !isExpected401(message))
+      consoleErrors.push(`${message.text()} ${message.location().url}`)
   })
   page.on('pageerror', (error) => consoleErrors.push(error.message))
   return page
@@ -103,7 +104,7 @@ describe('dashboard in Chromium', () => {
     await page.locator('[data-testid="device-card"]').first().waitFor()
     await page.screenshot({ path: `${SCREENSHOTS}/overview-en.png`, fullPage: true })
     await page.close()
-    expect(consoleErrors, consoleErrors.join("\n")).toEqual([])
+    expect(consoleErrors, consoleErrors.join('\n')).toEqual([])
   })
 
   it('shows what a 1920×1080 control-room screen shows, in both languages', async () => {
@@ -136,7 +137,7 @@ describe('dashboard in Chromium', () => {
     await page.locator('[data-testid="history-chart"] svg.recharts-surface').waitFor({ timeout: 15_000 })
     await page.screenshot({ path: `${SCREENSHOTS}/device-pump-phone.png`, fullPage: true })
     await page.close()
-    expect(consoleErrors, consoleErrors.join("\n")).toEqual([])
+    expect(consoleErrors, consoleErrors.join('\n')).toEqual([])
   })
 
   it('shows on /system whether the monitoring works, on a control-room screen and on a phone', async () => {
@@ -183,7 +184,7 @@ describe('dashboard in Chromium', () => {
     expect(phoneOverflow).toBeLessThanOrEqual(0)
     await phone.screenshot({ path: `${SCREENSHOTS}/system-phone.png`, fullPage: true })
     await phone.close()
-    expect(consoleErrors, consoleErrors.join("\n")).toEqual([])
+    expect(consoleErrors, consoleErrors.join('\n')).toEqual([])
   })
 
   it('signs in through the login page as the first admin, replaces the generated password, manages users and signs out', async () => {
@@ -295,7 +296,7 @@ describe('dashboard in Chromium', () => {
     await onPhone('logout').click()
     await onPhone('login-page').waitFor()
     await phone.close()
-    expect(consoleErrors, consoleErrors.join("\n")).toEqual([])
+    expect(consoleErrors, consoleErrors.join('\n')).toEqual([])
   })
   it('shows a guard what a guard may use and an admin the administration, while the api refuses the guard the rest', async () => {
     const site = platform.manifest.site.id
@@ -366,6 +367,6 @@ describe('dashboard in Chromium', () => {
     await admin.screenshot({ path: `${SCREENSHOTS}/role-admin-audit-1920-zh-CN.png` })
     expect(await status(admin, '/api/users')).toBe(200)
     await admin.close()
-    expect(consoleErrors, consoleErrors.join("\n")).toEqual([])
+    expect(consoleErrors, consoleErrors.join('\n')).toEqual([])
   })
 })

@@ -125,6 +125,10 @@ export async function buildApp(config: Readonly<ApiConfig>, deps: ApiDeps): Prom
     // Unknown keys are refused (with `additionalProperties: false` in the schemas), never silently dropped;
     // query strings arrive as text, so scalars are coerced to the schema's types.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    // X-Forwarded-* set `request.ip` and `request.protocol` only when they come from a trusted proxy (config.ts)
+    trustProxy: config.trustProxy,
+    // HTTPS with a configured certificate; socket.io shares the server, so it is wss then
+    ...(config.tls ? { https: { ...config.tls, minVersion: 'TLSv1.2' as const } } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.setErrorHandler(handleError)

@@ -30,6 +30,7 @@ import {
   type LiveSnapshot,
   type ServerToClientEvents,
   scopeCovers,
+  scopeIncludesSite,
   type UserRole,
   type UserScope,
 } from '@fm/protocol'
@@ -190,12 +191,14 @@ export function batchFor(batch: FeedBatch, scope: UserScope, placeOf: PlaceOf): 
   }
 }
 
-/** The devices of a snapshot a scope covers. */
+/** The devices, alarms and flood states of a snapshot a scope covers. */
 export function snapshotFor(snapshot: LiveSnapshot, scope: UserScope): LiveSnapshot {
   if (audienceKey(scope) === 'all') return snapshot
   return {
     ts: snapshot.ts,
     devices: snapshot.devices.filter((device) => scopeCovers(scope, device.siteId, device.buildingId)),
+    alarms: snapshot.alarms.filter((alarm) => scopeCovers(scope, alarm.siteId, alarm.buildingId)),
+    floods: snapshot.floods.filter((flood) => scopeIncludesSite(scope, flood.siteId)),
   }
 }
 

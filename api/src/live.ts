@@ -42,6 +42,8 @@ export interface LiveStats extends LiveClientStats {
 
 export interface LiveOptions {
   mqttUrl: string
+  /** The CA that signed the broker's certificate, for mqtts:// and wss://; the system's CAs when absent. */
+  ca?: Buffer | string
   username: string
   password: string
   /** Unique per process; a random one by default so that several api instances can share a broker. */
@@ -323,7 +325,7 @@ class MqttLive implements Live {
   }
 
   #snapshot(): LiveSnapshot {
-    return { ts: Date.now(), devices: this.#state.list() }
+    return { ts: Date.now(), devices: this.#state.list(), alarms: [], floods: [] }
   }
 
   #flushSafely(): void {
@@ -356,6 +358,7 @@ class MqttLive implements Live {
       const client = connect(this.#options.mqttUrl, {
         username: this.#options.username,
         password: this.#options.password,
+        ...(this.#options.ca === undefined ? {} : { ca: this.#options.ca }),
         clientId: this.#clientId,
         clean: true,
         reconnectPeriod: RECONNECT_PERIOD_MS,

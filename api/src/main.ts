@@ -44,9 +44,11 @@ async function main(): Promise<void> {
   const { config, influxConfig } = configOrExit()
   const logger = pino({ name: 'api' })
   // Never the config objects themselves: they hold the MQTT and admin passwords and the InfluxDB token.
-  const { dataDir, mqttUrl, mqttUsername, dashboardDir } = config
+  const { dataDir, mqttUrl, mqttUsername, dashboardDir, trustProxy } = config
   const influx = influxConfig && { url: influxConfig.url, org: influxConfig.org, bucket: influxConfig.bucket }
-  logger.info({ dataDir, mqttUrl, mqttUsername, dashboardDir, influx }, 'starting')
+  // of the certificates, only whether there are any: the key is a secret
+  const tls = { https: config.tls !== undefined, mqttCa: config.mqttCa !== undefined }
+  logger.info({ dataDir, mqttUrl, mqttUsername, dashboardDir, influx, tls, trustProxy }, 'starting')
   const files = dataFiles(config.dataDir)
   const store = openStore({ file: files.operational })
   try {
@@ -61,6 +63,7 @@ async function main(): Promise<void> {
   const timeseries = await openSeries(config.dataDir, influxConfig, logger)
   const live = createLive({
     mqttUrl: config.mqttUrl,
+    ca: config.mqttCa,
     username: config.mqttUsername,
     password: config.mqttPassword,
     store,

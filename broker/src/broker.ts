@@ -13,7 +13,7 @@ import type { Logger } from 'pino'
 import type { BrokerConfig } from './config.ts'
 import { followCredentialNotices } from './credential-notices.ts'
 import { AccessControl } from './hooks.ts'
-import { type Listeners, openListeners } from './listeners.ts'
+import { type ConnectionIntake, type Listeners, openListeners } from './listeners.ts'
 import { limitPacketSize, MAX_PACKET_BYTES } from './packet-size.ts'
 import { guardWrites } from './socket-writes.ts'
 import { publishStatus, type StatusPublisher } from './status.ts'
@@ -53,10 +53,12 @@ export interface BrokerStats {
 }
 
 export interface RunningBroker {
-  /** The bound ports: the configured ones, or those the system picked for port 0. */
-  tcpPort: number
+  /** The bound ports: the configured ones, or those the system picked for port 0. Undefined: that listener is off. */
+  tcpPort: number | undefined
+  /** MQTT over TLS, open when the broker has a certificate; the WebSocket port is then wss. */
+  tlsPort: number | undefined
   wsPort: number
-  /** Stops accepting, disconnects every client (their wills fire) and closes both listeners. Idempotent. */
+  /** Stops accepting, disconnects every client (their wills fire) and closes the listeners. Idempotent. */
   close(): Promise<void>
   /**
    * Drops a device's connection, e.g. after revoking it in the store; its will fires. False when not connected. The
@@ -119,11 +121,16 @@ export async function createBroker(config: BrokerConfig, deps: BrokerDeps): Prom
   const devices = new DeviceConnections(aedes, access, logger)
   await followCredentialNotices(aedes, (deviceId) => devices.disconnect(deviceId), logger)
   const intake = new Intake(aedes, remotes, access, config.slowConsumerLimitBytes, logger)
-  const listeners = await openListeners(config, intake.accept, intake.dropped).catch(async (error: unknown) => {
+  const listeners = await openListeners(config, intake).catch(async (error: unknown) => {
     await closeAedes(aedes)
     throw error
   })
-  logger.info({ host: config.host, tcpPort: listeners.tcpPort, wsPort: listeners.wsPort }, 'broker listening')
+  const { tcpPort, tlsPort, wsPort } = listeners
+  // a listener that is off is left out of the line: tcpPort missing means no MQTT in the clear
+  logger.info(
+    { host: config.host, tcpPort, tlsPort, wsPort, ws: listeners.wsSecure ? 'wss' : 'ws' },
+    'broker listening',
+  )
 
   const dropped = (): Record<BrokerDropReason, number> => ({
     'auth-failed': access.counters.authFailures,
@@ -153,8 +160,9 @@ export async function createBroker(config: BrokerConfig, deps: BrokerDeps): Prom
 
   let closing: Promise<void> | undefined
   return {
-    tcpPort: listeners.tcpPort,
-    wsPort: listeners.wsPort,
+    tcpPort,
+    tlsPort,
+    wsPort,
     close: () => {
       closing ??= closeInOrder(listeners, aedes, intake, status, logger)
       return closing
@@ -173,7 +181,7 @@ export async function createBroker(config: BrokerConfig, deps: BrokerDeps): Prom
 }
 
 /** Every open connection, from accept to close, with the size guard on its byte stream and the slow-consumer guard. */
-class Intake {
+class Intake implements ConnectionIntake {
   oversizedPackets = 0
   slowConsumers = 0
   connectionLimitDrops = 0
@@ -235,6 +243,14 @@ class Intake {
     this.#logger.warn({ remote, dropped: this.#dropsSinceWarning }, 'connection limit reached: connections dropped')
     this.#dropWarnedAt = now
     this.#dropsSinceWarning = 0
+  }
+
+  /**
+   * Expected now and then (a device without the CA, a port scanner), and the client is told by its own TLS stack, so
+   * only at debug level, as other errors before CONNECT.
+   */
+  tlsFailed = (error: Error, remote: string | undefined): void => {
+    this.#logger.debug({ remote, err: error }, 'TLS handshake failed')
   }
 
   /** Bytes written and not yet sent, over all connections and for the worst one. */

@@ -2,6 +2,9 @@
  * Broker configuration from `FM_BROKER_*` variables. `loadConfig` checks every variable, reports every problem at
  * once, and returns a frozen object; nothing else in the broker reads the environment (STYLE 2.6).
  */
+import { X509Certificate } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { createSecureContext } from 'node:tls'
 import { DEVICE_KINDS, type DeviceKind, isDeviceKind } from '@fm/protocol'
 import { isServiceRole, SERVICE_ROLE_NAMES, type ServiceRole } from './access.ts'
 import type { LoginAdmission } from './hooks.ts'
@@ -15,15 +18,29 @@ export interface ServiceCredential {
   readonly password: string
 }
 
+/** The broker's certificate, read from PEM files at start (`FM_BROKER_TLS_*`). */
+export interface BrokerTls {
+  /** MQTT over TLS (`FM_BROKER_TLS_PORT`); 0 picks a free port (tests). */
+  readonly port: number
+  /** The server certificate (`FM_BROKER_TLS_CERT_FILE`), possibly followed by its intermediates. */
+  readonly cert: Buffer
+  /** The certificate's private key (`FM_BROKER_TLS_KEY_FILE`). Secret: never log it. */
+  readonly key: Buffer
+  /** The chain from the certificate up to the CA (`FM_BROKER_TLS_CA_FILE`), sent to clients after it. */
+  readonly ca?: Buffer
+}
+
 export interface BrokerConfig {
   /** Folder of the platform's data files (`FM_DATA_DIR`). */
   readonly dataDir: string
-  /** Address both listeners bind to. Devices are remote, so all interfaces by default. */
+  /** Address every listener binds to. Devices are remote, so all interfaces by default. */
   readonly host: string
-  /** MQTT over TCP; 0 picks a free port (tests). */
-  readonly port: number
-  /** MQTT over WebSocket, path `/mqtt`; 0 picks a free port (tests). */
+  /** MQTT over TCP in the clear; 0 picks a free port (tests); undefined with `FM_BROKER_PORT=off` (TLS only). */
+  readonly port: number | undefined
+  /** MQTT over WebSocket, path `/mqtt`, as wss when `tls` is set; 0 picks a free port (tests). */
   readonly wsPort: number
+  /** MQTT over TLS, and wss on the WebSocket port; absent: no TLS. */
+  readonly tls?: BrokerTls
   /** Credentials of the platform services; a role without one cannot connect. */
   readonly services: readonly ServiceCredential[]
   /** Site manifest to provision on start, if any. */
@@ -64,6 +81,81 @@ function readPort(env: NodeJS.ProcessEnv, name: string, fallback: number, proble
 function readText(env: NodeJS.ProcessEnv, name: string): string | undefined {
   const value = env[name]?.trim()
   return value === undefined || value === '' ? undefined : value
+}
+
+/** `FM_BROKER_PORT=off` closes MQTT in the clear, for a site whose devices must use TLS. */
+function readPlainPort(env: NodeJS.ProcessEnv, problems: string[]): number | undefined {
+  if (env.FM_BROKER_PORT?.trim().toLowerCase() === 'off') return undefined
+  return readPort(env, 'FM_BROKER_PORT', 1883, problems)
+}
+
+/** The bytes of the file that `name` names; one that cannot be read is a problem naming the variable and the file. */
+function readFileOf(env: NodeJS.ProcessEnv, name: string, problems: string[]): Buffer | undefined {
+  const file = readText(env, name)
+  if (file === undefined) return undefined
+  try {
+    return readFileSync(file)
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error)
+    problems.push(`${name}: cannot read "${file}" (${reason})`)
+    return undefined
+  }
+}
+
+/**
+ * Reads the certificate, its key and the optional chain, and checks them as the TLS listeners will use them, so that
+ * a wrong file stops the broker at start rather than failing every handshake. OpenSSL's reasons never quote a key.
+ * `plainOff`: MQTT in the clear is off, so TLS is required.
+ */
+function readTls(env: NodeJS.ProcessEnv, plainOff: boolean, problems: string[]): BrokerTls | undefined {
+  const port = readPort(env, 'FM_BROKER_TLS_PORT', 8883, problems)
+  const certSet = readText(env, 'FM_BROKER_TLS_CERT_FILE') !== undefined
+  const keySet = readText(env, 'FM_BROKER_TLS_KEY_FILE') !== undefined
+  if (!certSet && !keySet) {
+    if (readText(env, 'FM_BROKER_TLS_CA_FILE') !== undefined) {
+      problems.push('FM_BROKER_TLS_CA_FILE is set without FM_BROKER_TLS_CERT_FILE and FM_BROKER_TLS_KEY_FILE')
+    }
+    if (plainOff)
+      problems.push('FM_BROKER_PORT=off (TLS only) needs FM_BROKER_TLS_CERT_FILE and FM_BROKER_TLS_KEY_FILE')
+    return undefined
+  }
+  if (!certSet || !keySet) {
+    problems.push('FM_BROKER_TLS_CERT_FILE and FM_BROKER_TLS_KEY_FILE go together: set both for TLS, or neither')
+    return undefined
+  }
+  const cert = readFileOf(env, 'FM_BROKER_TLS_CERT_FILE', problems)
+  const key = readFileOf(env, 'FM_BROKER_TLS_KEY_FILE', problems)
+  const ca = readFileOf(env, 'FM_BROKER_TLS_CA_FILE', problems)
+  if (cert === undefined || key === undefined) return undefined
+  try {
+    createSecureContext({ cert, key })
+  } catch (error) {
+    problems.push(
+      `FM_BROKER_TLS_CERT_FILE and FM_BROKER_TLS_KEY_FILE must be a PEM certificate and its unencrypted key (${errorText(error)})`,
+    )
+  }
+  if (ca !== undefined) {
+    try {
+      new X509Certificate(ca)
+    } catch (error) {
+      problems.push(`FM_BROKER_TLS_CA_FILE must hold PEM certificates (${errorText(error)})`)
+    }
+  }
+  return Object.freeze({ port, cert, key, ...(ca === undefined ? {} : { ca }) })
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+/** Two listeners on one port cannot both bind; 0 (a free port each) and a listener that is off never collide. */
+function checkPortsDiffer(ports: readonly [string, number | undefined][], problems: string[]): void {
+  ports.forEach(([name, port], index) => {
+    for (const [otherName, otherPort] of ports.slice(index + 1)) {
+      if (port !== undefined && port !== 0 && port === otherPort)
+        problems.push(`${name} and ${otherName} are both ${port}`)
+    }
+  })
 }
 
 /** Parses `name:password,name:password`. A password may contain `:` but not `,`. */
@@ -133,9 +225,17 @@ function readRateLimits(raw: string | undefined, problems: string[]): RateLimits
 
 export function loadConfig(env: NodeJS.ProcessEnv): BrokerConfig {
   const problems: string[] = []
-  const port = readPort(env, 'FM_BROKER_PORT', 1883, problems)
+  const port = readPlainPort(env, problems)
   const wsPort = readPort(env, 'FM_BROKER_WS_PORT', 8083, problems)
-  if (port === wsPort && port !== 0) problems.push(`FM_BROKER_PORT and FM_BROKER_WS_PORT are both ${port}`)
+  const tls = readTls(env, port === undefined, problems)
+  checkPortsDiffer(
+    [
+      ['FM_BROKER_PORT', port],
+      ['FM_BROKER_WS_PORT', wsPort],
+      ['FM_BROKER_TLS_PORT', tls?.port],
+    ],
+    problems,
+  )
   const services = readServices(env.FM_BROKER_SERVICE_CREDENTIALS, problems)
   const rateLimits = readRateLimits(env.FM_BROKER_RATE_LIMITS, problems)
   const maxConnections = readInteger(env, 'FM_BROKER_MAX_CONNECTIONS', 20_000, [1, 1_000_000], problems)
@@ -158,6 +258,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): BrokerConfig {
     logins,
     slowConsumerLimitBytes: slowConsumerKb * 1024,
     statusIntervalMs,
+    ...(tls === undefined ? {} : { tls }),
     ...(provisionFile === undefined ? {} : { provisionFile }),
   })
 }

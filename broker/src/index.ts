@@ -11,7 +11,7 @@ export {
   serviceUsername,
 } from './access.ts'
 export { type BrokerDeps, type BrokerStats, createBroker, type RunningBroker } from './broker.ts'
-export { type BrokerConfig, BrokerConfigError, loadConfig, type ServiceCredential } from './config.ts'
+export { type BrokerConfig, BrokerConfigError, type BrokerTls, loadConfig, type ServiceCredential } from './config.ts'
 export { WS_PATH } from './listeners.ts'
 export { MAX_PACKET_BYTES } from './packet-size.ts'
 export { DEFAULT_RATE_LIMITS, MAX_THROTTLE_DELAY_MS, type RateLimit, type RateLimits } from './rate-limit.ts'

@@ -1,17 +1,14 @@
 /**
- * The two ways in: MQTT over TCP and MQTT over WebSocket (path `/mqtt`, MQTT 3.1.1 §6). Both hand each new
- * connection, as a byte stream, to one `accept` function.
+ * The ways in: MQTT over TCP, MQTT over TLS and MQTT over WebSocket (path `/mqtt`, MQTT 3.1.1 §6), which is wss when
+ * the broker has a certificate. Every one hands each new connection, as a byte stream, to the same intake.
  */
-import {
-  createServer as createHttpServer,
-  type Server as HttpServer,
-  type IncomingMessage,
-  type ServerResponse,
-} from 'node:http'
-import { createServer as createTcpServer, type Server as TcpServer } from 'node:net'
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
+import { createServer as createTcpServer, type Server as NetServer, type Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
+import { createServer as createTlsServer, type TlsOptions } from 'node:tls'
 import { createWebSocketStream, WebSocketServer } from 'ws'
-import type { BrokerConfig } from './config.ts'
+import type { BrokerConfig, BrokerTls } from './config.ts'
 import { coalesceWrites } from './socket-writes.ts'
 
 export const WS_PATH = '/mqtt'
@@ -23,16 +20,38 @@ export const WS_PATH = '/mqtt'
  */
 const MAX_WS_MESSAGE_BYTES = 1024 * 1024
 
+/** TLS 1.0 and 1.1 are deprecated (RFC 8996). Node's default floor is the same; stated because devices depend on it. */
+const MIN_TLS_VERSION = 'TLSv1.2'
+/**
+ * A client must finish its TLS handshake this soon, as it must send CONNECT within the broker's connect timeout;
+ * Node's default of 120 s would let idle sockets pile up before any MQTT guard sees them.
+ */
+const TLS_HANDSHAKE_TIMEOUT_MS = 10_000
+
 export type Accept = (conn: Duplex, remoteAddress: string | undefined, request?: IncomingMessage) => void
 
+/** Where the listeners hand their connections and report what they refused. */
+export interface ConnectionIntake {
+  accept: Accept
+  /** A socket was closed on arrival: the listener already holds `maxConnections`. */
+  dropped(remoteAddress: string | undefined): void
+  /** A TLS handshake failed: a client that does not trust the certificate, plain MQTT on a TLS port, a scanner. */
+  tlsFailed(error: Error, remoteAddress: string | undefined): void
+}
+
 export interface Listeners {
-  tcpPort: number
+  /** MQTT in the clear; undefined when it is off (TLS only). */
+  tcpPort: number | undefined
+  /** MQTT over TLS; undefined without a certificate. */
+  tlsPort: number | undefined
   wsPort: number
-  /** Stops accepting and drops WebSocket clients; resolves once both servers have no connection left. */
+  /** Whether the WebSocket listener is wss. */
+  wsSecure: boolean
+  /** Stops accepting and drops WebSocket clients; resolves once every server has no connection left. */
   close(): Promise<void>
 }
 
-function listen(server: TcpServer | HttpServer, port: number, host: string): Promise<number> {
+function listen(server: NetServer, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject)
     server.listen(port, host, () => {
@@ -44,7 +63,7 @@ function listen(server: TcpServer | HttpServer, port: number, host: string): Pro
   })
 }
 
-function closeServer(server: TcpServer | HttpServer): Promise<void> {
+function closeServer(server: NetServer): Promise<void> {
   return new Promise((resolve) => {
     server.close(() => resolve())
   })
@@ -56,37 +75,54 @@ function refusePlainHttp(_request: IncomingMessage, response: ServerResponse): v
   response.end(`MQTT over WebSocket only, at ${WS_PATH}\n`)
 }
 
+function secureOptions(tls: BrokerTls): TlsOptions {
+  return {
+    // Node sends the chain given in `cert` only; its `ca` option is for checking client certificates, not asked for
+    cert: tls.ca === undefined ? tls.cert : Buffer.concat([tls.cert, Buffer.from('\n'), tls.ca]),
+    key: tls.key,
+    minVersion: MIN_TLS_VERSION,
+    handshakeTimeout: TLS_HANDSHAKE_TIMEOUT_MS,
+  }
+}
+
 export async function openListeners(
-  config: Pick<BrokerConfig, 'host' | 'port' | 'wsPort' | 'maxConnections'>,
-  accept: Accept,
-  /** A socket was closed on arrival: the listener already holds `maxConnections`. */
-  onDrop: (remoteAddress: string | undefined) => void,
+  config: Pick<BrokerConfig, 'host' | 'port' | 'wsPort' | 'tls' | 'maxConnections'>,
+  intake: ConnectionIntake,
 ): Promise<Listeners> {
-  const tcp = createTcpServer((socket) => {
-    // without Nagle, publish → subscriber latency drops from ~35 ms to ~3 ms p99 at load (TOOLCHAIN §12);
-    // ws does the same for its sockets
+  /** An MQTT byte stream over TCP, in the clear or inside TLS: the same guards either way. */
+  const acceptSocket = (socket: Socket): void => {
+    // without Nagle, publish → subscriber latency drops from ~35 ms to ~3 ms p99 at load (TOOLCHAIN §12); a TLS
+    // socket passes it on to its TCP socket, and ws does the same for its sockets
     socket.setNoDelay(true)
     coalesceWrites(socket)
-    accept(socket, socket.remoteAddress)
-  })
-  const http = createHttpServer(refusePlainHttp)
-  for (const server of [tcp, http]) {
+    intake.accept(socket, socket.remoteAddress)
+  }
+  const tcp = config.port === undefined ? undefined : { server: createTcpServer(acceptSocket), port: config.port }
+  const tls = config.tls && { server: createTlsServer(secureOptions(config.tls), acceptSocket), port: config.tls.port }
+  const https = config.tls && createHttpsServer(secureOptions(config.tls), refusePlainHttp)
+  const http = https ?? createHttpServer(refusePlainHttp)
+  const servers = [tcp?.server, tls?.server, http].filter((server) => server !== undefined)
+  for (const server of servers) {
     server.maxConnections = config.maxConnections
-    server.on('drop', (data) => onDrop(data?.remoteAddress))
+    server.on('drop', (data) => intake.dropped(data?.remoteAddress))
+  }
+  for (const server of [tls?.server, https]) {
+    server?.on('tlsClientError', (error, socket) => intake.tlsFailed(error, socket.remoteAddress))
   }
   const wss = new WebSocketServer({ server: http, path: WS_PATH, maxPayload: MAX_WS_MESSAGE_BYTES })
-  wss.on('connection', (ws, request) => accept(createWebSocketStream(ws), request.socket.remoteAddress, request))
+  wss.on('connection', (ws, request) => intake.accept(createWebSocketStream(ws), request.socket.remoteAddress, request))
 
   const close = async (): Promise<void> => {
-    const closed = Promise.all([closeServer(tcp), closeServer(http)])
+    const closed = Promise.all(servers.map(closeServer))
     for (const ws of wss.clients) ws.terminate()
     wss.close()
     await closed
   }
   try {
-    const tcpPort = await listen(tcp, config.port, config.host)
+    const tcpPort = tcp && (await listen(tcp.server, tcp.port, config.host))
+    const tlsPort = tls && (await listen(tls.server, tls.port, config.host))
     const wsPort = await listen(http, config.wsPort, config.host)
-    return { tcpPort, wsPort, close }
+    return { tcpPort, tlsPort, wsPort, wsSecure: https !== undefined, close }
   } catch (error) {
     await close()
     throw error

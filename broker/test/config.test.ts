@@ -1,5 +1,7 @@
+import { readFile } from 'node:fs/promises'
 import { BrokerConfigError, DEFAULT_RATE_LIMITS, loadConfig } from '@fm/broker'
 import { describe, expect, it } from 'vitest'
+import { makeCertificates } from './tls-fixtures.ts'
 
 const PROTECTION_DEFAULTS = {
   rateLimits: DEFAULT_RATE_LIMITS,
@@ -97,3 +99,110 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ FM_BROKER_PORT: '1883', FM_BROKER_WS_PORT: '1883' })).toThrow(/both 1883/)
   })
 })
+
+describe('loadConfig, TLS', () => {
+  it('reads the certificate, its key and the chain, on 8883 by default', async () => {
+    const certificates = await makeCertificates()
+    const config = loadConfig({
+      FM_BROKER_TLS_CERT_FILE: certificates.certFile,
+      FM_BROKER_TLS_KEY_FILE: certificates.keyFile,
+      FM_BROKER_TLS_CA_FILE: certificates.caFile,
+    })
+    expect(config.tls).toEqual({
+      port: 8883,
+      cert: await readFile(certificates.certFile),
+      key: await readFile(certificates.keyFile),
+      ca: certificates.ca,
+    })
+    expect(config).toMatchObject({ port: 1883, wsPort: 8083 })
+    expect(Object.isFrozen(config.tls)).toBe(true)
+  })
+
+  it('closes MQTT in the clear with FM_BROKER_PORT=off', async () => {
+    const certificates = await makeCertificates()
+    const config = loadConfig({
+      FM_BROKER_PORT: 'off',
+      FM_BROKER_TLS_CERT_FILE: certificates.certFile,
+      FM_BROKER_TLS_KEY_FILE: certificates.keyFile,
+      FM_BROKER_TLS_PORT: '18883',
+    })
+    expect(config.port).toBeUndefined()
+    expect(config.tls?.port).toBe(18883)
+  })
+
+  it.each([
+    [
+      'a certificate without its key',
+      { FM_BROKER_TLS_CERT_FILE: '/etc/fm/broker.crt' },
+      'FM_BROKER_TLS_CERT_FILE and FM_BROKER_TLS_KEY_FILE go together: set both for TLS, or neither',
+    ],
+    [
+      'a key without its certificate',
+      { FM_BROKER_TLS_KEY_FILE: '/etc/fm/broker.key' },
+      'FM_BROKER_TLS_CERT_FILE and FM_BROKER_TLS_KEY_FILE go together: set both for TLS, or neither',
+    ],
+    [
+      'a chain without a certificate',
+      { FM_BROKER_TLS_CA_FILE: '/etc/fm/ca.crt' },
+      'FM_BROKER_TLS_CA_FILE is set without FM_BROKER_TLS_CERT_FILE and FM_BROKER_TLS_KEY_FILE',
+    ],
+    [
+      'TLS only without a certificate',
+      { FM_BROKER_PORT: 'off' },
+      'FM_BROKER_PORT=off (TLS only) needs FM_BROKER_TLS_CERT_FILE and FM_BROKER_TLS_KEY_FILE',
+    ],
+  ])('refuses %s', (_case, env, problem) => {
+    expect(problemsOf(env)).toEqual([problem])
+  })
+
+  it('names every file it cannot read, at once', async () => {
+    const certificates = await makeCertificates()
+    const problems = problemsOf({
+      FM_BROKER_TLS_CERT_FILE: certificates.certFile,
+      FM_BROKER_TLS_KEY_FILE: '/nonexistent/broker.key',
+      FM_BROKER_TLS_CA_FILE: '/nonexistent/ca.crt',
+    })
+    expect(problems).toEqual([
+      'FM_BROKER_TLS_KEY_FILE: cannot read "/nonexistent/broker.key" (ENOENT)',
+      'FM_BROKER_TLS_CA_FILE: cannot read "/nonexistent/ca.crt" (ENOENT)',
+    ])
+  })
+
+  it("refuses a key that is not the certificate's and a chain that is not PEM, without quoting either", async () => {
+    const certificates = await makeCertificates()
+    const problems = problemsOf({
+      FM_BROKER_TLS_CERT_FILE: certificates.certFile,
+      FM_BROKER_TLS_KEY_FILE: certificates.caKeyFile,
+      FM_BROKER_TLS_CA_FILE: certificates.caKeyFile,
+    })
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^FM_BROKER_TLS_CERT_FILE and FM_BROKER_TLS_KEY_FILE must be .* \(.*key values mismatch\)$/,
+      ),
+      expect.stringMatching(/^FM_BROKER_TLS_CA_FILE must hold PEM certificates \(/),
+    ])
+    const key = await readFile(certificates.caKeyFile, 'utf8')
+    expect(problems.join('\n')).not.toContain(key.split('\n')[1])
+  })
+
+  it('refuses the TLS port on the port of another listener', async () => {
+    const certificates = await makeCertificates()
+    const problems = problemsOf({
+      FM_BROKER_TLS_CERT_FILE: certificates.certFile,
+      FM_BROKER_TLS_KEY_FILE: certificates.keyFile,
+      FM_BROKER_TLS_PORT: '8083',
+    })
+    expect(problems).toEqual(['FM_BROKER_WS_PORT and FM_BROKER_TLS_PORT are both 8083'])
+  })
+})
+
+/** The problems `loadConfig` reports for `env`; none when it loads. */
+function problemsOf(env: NodeJS.ProcessEnv): readonly string[] {
+  try {
+    loadConfig(env)
+  } catch (error) {
+    if (error instanceof BrokerConfigError) return error.problems
+    throw error
+  }
+  return []
+}

@@ -40,7 +40,11 @@ export interface Harness {
   store: Store
   /** Every log line the broker wrote, as JSON text. */
   logs: string[]
+  /** mqtt://; nothing listens there with FM_BROKER_PORT=off (`broker.tcpPort` is undefined). */
   tcpUrl: string
+  /** mqtts://, when the broker has a certificate (FM_BROKER_TLS_*); undefined otherwise. */
+  tlsUrl: string | undefined
+  /** ws://, or wss:// when the broker has a certificate. */
   wsUrl: string
 }
 
@@ -71,7 +75,8 @@ export async function startBroker(env: Record<string, string> = {}): Promise<Har
     store,
     logs,
     tcpUrl: `mqtt://127.0.0.1:${broker.tcpPort}`,
-    wsUrl: `ws://127.0.0.1:${broker.wsPort}/mqtt`,
+    tlsUrl: broker.tlsPort === undefined ? undefined : `mqtts://127.0.0.1:${broker.tlsPort}`,
+    wsUrl: `${config.tls ? 'wss' : 'ws'}://127.0.0.1:${broker.wsPort}/mqtt`,
   }
 }
 

@@ -58,7 +58,7 @@ async function signOut() {
 }
 
 const location = () => screen.getByTestId('location').textContent
-const snapshotOf = (devices = DEVICES) => ({ ts: NOW, devices })
+const snapshotOf = (devices = DEVICES) => ({ ts: NOW, devices, alarms: [], floods: [] })
 
 describe('LiveSession', () => {
   beforeEach(() => localStorage.clear())

@@ -123,7 +123,7 @@ export const DEVICES: DeviceView[] = [
   }),
 ]
 
-export const SNAPSHOT: LiveSnapshot = { ts: NOW, devices: DEVICES }
+export const SNAPSHOT: LiveSnapshot = { ts: NOW, devices: DEVICES, alarms: [], floods: [] }
 
 export const TANK_DELTA: DeviceDelta = { id: 'tank-1', values: { level_pct: 14.2 }, valuesTs: NOW + 1_000 }
 

@@ -17,8 +17,10 @@ describe('applySnapshot', () => {
     const before = applySnapshot(INITIAL_LIVE_STATE, {
       ts: 1,
       devices: [fixtureDevice('tank-1'), fixtureDevice('pump-low-1')],
+      alarms: [],
+      floods: [],
     })
-    const after = applySnapshot(before, { ts: 2, devices: [fixtureDevice('pump-fire-1')] })
+    const after = applySnapshot(before, { ts: 2, devices: [fixtureDevice('pump-fire-1')], alarms: [], floods: [] })
     expect(after.snapshotTs).toBe(2)
     expect([...after.devices.keys()]).toEqual([fixtureDevice('pump-fire-1').id])
     expect(after.roster.map((d) => d.id)).toEqual([fixtureDevice('pump-fire-1').id])

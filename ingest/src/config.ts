@@ -4,6 +4,8 @@
  * The InfluxDB settings use the InfluxDB tools' own variables (INFLUX_URL, …; see `loadInfluxConfig` in @fm/store):
  * none set means the embedded time series.
  */
+import { X509Certificate } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { InfluxConfigError, loadInfluxConfig } from '@fm/store'
 
 type InfluxConfig = NonNullable<ReturnType<typeof loadInfluxConfig>>
@@ -15,6 +17,11 @@ export interface IngestConfig {
   readonly dataDir: string
   /** Broker URL: mqtt://, mqtts://, ws:// or wss:// (`FM_MQTT_URL`). */
   readonly mqttUrl: string
+  /**
+   * The CA that signed the broker's certificate, PEM (`FM_MQTT_CA_FILE`): a compound's own CA, which the system's
+   * trusted CAs do not include. Absent: those are used.
+   */
+  readonly mqttCa?: Buffer
   readonly mqttUsername: string
   /** Secret: never log it. */
   readonly mqttPassword: string
@@ -87,6 +94,25 @@ function checkUrl(name: string, value: string, problems: string[]): void {
   if (url.username || url.password) problems.push(`${name} must not carry credentials; use FM_INGEST_MQTT_*`)
 }
 
+/** The broker's CA, read and parsed now, so that a wrong file stops ingest at start and not at every reconnect. */
+function mqttCa(env: Env, mqttUrl: string, problems: string[]): Buffer | undefined {
+  const name = 'FM_MQTT_CA_FILE'
+  const file = env[name]?.trim()
+  if (!file) return undefined
+  let pem: Buffer
+  try {
+    pem = readFileSync(file)
+    new X509Certificate(pem)
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error)
+    problems.push(`${name}: cannot read a PEM certificate from "${file}" (${reason})`)
+    return undefined
+  }
+  // a CA given for a connection in the clear would be silently unused: the operator believes the link is protected
+  if (!/^(mqtts|wss):/.test(mqttUrl)) problems.push(`${name} is set, so FM_MQTT_URL must be mqtts:// or wss://`)
+  return pem
+}
+
 function influxConfig(env: Env, problems: string[]): InfluxConfig | undefined {
   try {
     return loadInfluxConfig(env)
@@ -101,9 +127,12 @@ function influxConfig(env: Env, problems: string[]): InfluxConfig | undefined {
 export function loadConfig(env: Env): IngestConfig {
   const problems: string[] = []
   const influx = influxConfig(env, problems)
+  const mqttUrl = text(env, 'FM_MQTT_URL', 'mqtt://127.0.0.1:1883', problems)
+  const ca = mqttCa(env, mqttUrl, problems)
   const config: IngestConfig = {
     dataDir: text(env, 'FM_DATA_DIR', 'data', problems),
-    mqttUrl: text(env, 'FM_MQTT_URL', 'mqtt://127.0.0.1:1883', problems),
+    mqttUrl,
+    ...(ca ? { mqttCa: ca } : {}),
     mqttUsername: text(env, 'FM_INGEST_MQTT_USERNAME', 'svc-ingest', problems),
     mqttPassword: env.FM_INGEST_MQTT_PASSWORD ?? '',
     clientId: text(env, 'FM_INGEST_CLIENT_ID', 'svc-ingest', problems),

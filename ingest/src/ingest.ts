@@ -233,6 +233,7 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
     writer.start()
     session = openMqttSession({
       url: config.mqttUrl,
+      ca: config.mqttCa,
       username: config.mqttUsername,
       password: config.mqttPassword,
       clientId: config.clientId,

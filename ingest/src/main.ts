@@ -23,10 +23,10 @@ function loadConfigOrExit(): IngestConfig {
 }
 
 const config = loadConfigOrExit()
-const { mqttPassword: _secret, influx, ...visible } = config
-// Never the secrets: the MQTT password, the InfluxDB token.
+const { mqttPassword: _secret, mqttCa, influx, ...visible } = config
+// Never the secrets: the MQTT password, the InfluxDB token. Of the CA, only whether there is one.
 const influxVisible = influx && { url: influx.url, org: influx.org, bucket: influx.bucket }
-logger.info({ config: { ...visible, influx: influxVisible } }, 'starting ingest')
+logger.info({ config: { ...visible, mqttCa: mqttCa !== undefined, influx: influxVisible } }, 'starting ingest')
 
 /** Set once ingest exists; the InfluxDB store asks it where a device is (its registry's cache) for the tags. */
 let ingest: Ingest | undefined

@@ -23,6 +23,8 @@ const END_TIMEOUT_MS = 5000
 
 export interface MqttSessionOptions {
   url: string
+  /** The CA that signed the broker's certificate, for mqtts:// and wss://; the system's CAs when absent. */
+  ca?: Buffer
   username: string
   password: string
   clientId: string
@@ -87,6 +89,7 @@ function clientOptions(options: MqttSessionOptions): IClientOptions {
     clientId: options.clientId,
     username: options.username,
     password: options.password,
+    ...(options.ca === undefined ? {} : { ca: options.ca }),
     clean: false,
     reconnectPeriod: RECONNECT_PERIOD_MS,
     // Without this mqtt.js stops for good after one refused CONNACK; a broker whose auth is briefly not ready

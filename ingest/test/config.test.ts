@@ -1,4 +1,8 @@
-import { describe, expect, it } from 'vitest'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { rootCertificates } from 'node:tls'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { ConfigError, loadConfig } from '../src/config.ts'
 
 const SECRET = { FM_INGEST_MQTT_PASSWORD: 's3cret' }
@@ -82,5 +86,39 @@ describe('loadConfig', () => {
     const problems = problemsOf({ FM_MQTT_URL: 'http://x', FM_INGEST_MAX_BATCH: 'lots', FM_INGEST_CLIENT_ID: 'a/b' })
     expect(problems).toHaveLength(4)
     expect(() => loadConfig({})).toThrow(/invalid ingest configuration:\n {2}- FM_INGEST_MQTT_PASSWORD is required/)
+  })
+})
+
+/** A real CA certificate in a file of its own, as a compound's CA would be: one Node itself trusts will do. */
+async function caFile(): Promise<{ file: string; pem: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'fm-ingest-ca-'))
+  onTestFinished(() => rm(dir, { recursive: true, force: true }))
+  const file = join(dir, 'ca.crt')
+  const pem = rootCertificates[0] ?? ''
+  await writeFile(file, pem)
+  return { file, pem }
+}
+
+describe("loadConfig, the broker's CA (FM_MQTT_CA_FILE)", () => {
+  it('reads the CA for an mqtts:// broker', async () => {
+    const { file, pem } = await caFile()
+    const config = loadConfig({ ...SECRET, FM_MQTT_URL: 'mqtts://broker.cuihu.example:8883', FM_MQTT_CA_FILE: file })
+    expect(config.mqttCa?.toString()).toBe(pem)
+  })
+
+  it.each([
+    ['a missing file', { FM_MQTT_CA_FILE: '/nonexistent/ca.crt', FM_MQTT_URL: 'mqtts://127.0.0.1:8883' }],
+    ['a file that is not PEM', { FM_MQTT_CA_FILE: import.meta.filename, FM_MQTT_URL: 'mqtts://127.0.0.1:8883' }],
+  ])('refuses %s, naming it', (_case, env) => {
+    expect(problemsOf({ ...SECRET, ...env })).toEqual([
+      expect.stringContaining(`FM_MQTT_CA_FILE: cannot read a PEM certificate from "${env.FM_MQTT_CA_FILE}"`),
+    ])
+  })
+
+  it('refuses a CA for a broker in the clear, where it would go unused', async () => {
+    const { file } = await caFile()
+    expect(problemsOf({ ...SECRET, FM_MQTT_CA_FILE: file })).toEqual([
+      'FM_MQTT_CA_FILE is set, so FM_MQTT_URL must be mqtts:// or wss://',
+    ])
   })
 })

@@ -16,6 +16,8 @@ const DEFAULT_REPORT_INTERVAL_SEC = 5
 
 export interface StartCompoundOptions {
   readonly mqttUrl: string
+  /** The CA that signed the broker's certificate, for mqtts:// and wss://; the system's CAs when absent. */
+  readonly mqttCa?: Buffer
   readonly manifest: SiteManifest
   readonly seed: number
   /** Overrides every device's report interval (the manifest's `report_interval_sec`). */
@@ -68,6 +70,7 @@ function startDevice(spec: DeviceSpec, options: StartCompoundOptions, simulation
     fault: null,
     client: createDeviceClient({
       mqttUrl: options.mqttUrl,
+      mqttCa: options.mqttCa,
       siteId: options.manifest.site.id,
       deviceId: spec.id,
       kind: spec.kind,

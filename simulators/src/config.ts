@@ -5,11 +5,14 @@
  * | variable             | default                          | meaning                                             |
  * |----------------------|----------------------------------|-----------------------------------------------------|
  * | `FM_MQTT_URL`        | `mqtt://127.0.0.1:1883`          | broker URL (mqtt, mqtts, ws, wss)                   |
+ * | `FM_MQTT_CA_FILE`    | the system's CAs                 | PEM CA of the broker's certificate, for mqtts/wss   |
  * | `FM_SIM_MANIFEST`    | the demo compound (翠湖花园)     | site manifest to simulate                           |
  * | `FM_SIM_SEED`        | `1`                              | seed of every random stream: same seed, same run    |
  * | `FM_SIM_INTERVAL_MS` | each device's `report_interval_sec` | report interval of every device, ms              |
  * | `FM_SIM_FAULTS`      | none                             | faults at start, e.g. `pump-fire-1:trip,tank-1:low-low` |
  */
+import { X509Certificate } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { isValidId, type SiteManifest } from '@fm/protocol'
 import { FAULT_NAMES, type FaultName, faultsFor, isFaultName } from './devices/faults.ts'
 import { DEMO_MANIFEST_PATH } from './manifest.ts'
@@ -26,6 +29,8 @@ export interface FaultAssignment {
 
 export interface Config {
   readonly mqttUrl: string
+  /** The CA that signed the broker's certificate (a compound's own), PEM; undefined: the system's CAs. */
+  readonly mqttCa: Buffer | undefined
   readonly manifestPath: string
   readonly seed: number
   readonly intervalMs: number | undefined
@@ -40,6 +45,22 @@ function parseUrl(text: string): Parsed<string> {
   if (!MQTT_PROTOCOLS.includes(protocol))
     return { ok: false, error: `FM_MQTT_URL: protocol must be one of ${MQTT_PROTOCOLS.join(' ')}, got "${protocol}"` }
   return { ok: true, value: text }
+}
+
+/** Reads the CA now, so that a wrong file is reported with the other errors rather than on every device's connect. */
+function parseCaFile(file: string, mqttUrl: string): Parsed<Buffer> {
+  let pem: Buffer
+  try {
+    pem = readFileSync(file)
+    new X509Certificate(pem)
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error)
+    return { ok: false, error: `FM_MQTT_CA_FILE: cannot read a PEM certificate from "${file}" (${reason})` }
+  }
+  // with a broker in the clear the CA would go unused while the operator believes the link is protected
+  if (!/^(mqtts|wss):/.test(mqttUrl))
+    return { ok: false, error: 'FM_MQTT_CA_FILE is set, so FM_MQTT_URL must be mqtts:// or wss://' }
+  return { ok: true, value: pem }
 }
 
 function parseInteger(name: string, text: string, min: number, max: number): Parsed<number> {
@@ -74,6 +95,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     return fallback
   }
   const mqttUrl = take(parseUrl(env.FM_MQTT_URL ?? DEFAULT_MQTT_URL), DEFAULT_MQTT_URL)
+  const caFile = env.FM_MQTT_CA_FILE?.trim()
+  const mqttCa = caFile ? take(parseCaFile(caFile, mqttUrl), undefined) : undefined
   const seed = take(parseInteger('FM_SIM_SEED', env.FM_SIM_SEED ?? '1', 0, 4_294_967_295), 1)
   const interval = env.FM_SIM_INTERVAL_MS
   const intervalMs =
@@ -84,7 +107,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   errors.push(...faultErrors)
   const manifestPath = env.FM_SIM_MANIFEST?.trim() || DEMO_MANIFEST_PATH
   if (errors.length > 0) throw new Error(`invalid simulator configuration:\n  ${errors.join('\n  ')}`)
-  return Object.freeze({ mqttUrl, manifestPath, seed, intervalMs, faults: Object.freeze(faults) })
+  return Object.freeze({ mqttUrl, mqttCa, manifestPath, seed, intervalMs, faults: Object.freeze(faults) })
 }
 
 /** Faults that do not fit the manifest: an unknown device, or a fault its kind does not have. */

@@ -31,6 +31,8 @@ const commandValidator = Compile(CommandSchema)
 
 export interface DeviceClientOptions {
   readonly mqttUrl: string
+  /** The CA that signed the broker's certificate, as a real device carries it; the system's CAs when absent. */
+  readonly mqttCa?: Buffer
   readonly siteId: string
   readonly deviceId: string
   readonly kind: DeviceKind
@@ -68,6 +70,7 @@ function connectOptions(options: DeviceClientOptions, statusTopic: string): ICli
     clientId: options.deviceId,
     username: options.deviceId,
     password: options.password,
+    ...(options.mqttCa === undefined ? {} : { ca: options.mqttCa }),
     protocolVersion: 4,
     clean: true,
     keepalive: KEEPALIVE_SEC,

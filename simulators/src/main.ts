@@ -20,6 +20,7 @@ async function main(): Promise<void> {
   )
   const compound = await startCompound({
     mqttUrl: config.mqttUrl,
+    mqttCa: config.mqttCa,
     manifest,
     seed: config.seed,
     intervalMs: config.intervalMs,

@@ -1,5 +1,9 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { rootCertificates } from 'node:tls'
 import type { SiteManifest } from '@fm/protocol'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { faultAssignmentErrors, loadConfig, parseFaults } from '../src/config.ts'
 import { DEMO_MANIFEST_PATH } from '../src/manifest.ts'
 
@@ -49,6 +53,24 @@ describe('loadConfig', () => {
     expect(load).toThrow(/FM_SIM_INTERVAL_MS: expected an integer/)
     expect(load).toThrow(/unknown fault "explode"/)
     expect(load).toThrow(/"oops" is not <device id>:<fault>/)
+  })
+})
+
+describe("loadConfig, the broker's CA (FM_MQTT_CA_FILE)", () => {
+  it('reads the CA for an mqtts:// broker, and refuses it for one in the clear', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fm-sim-ca-'))
+    onTestFinished(() => rm(dir, { recursive: true, force: true }))
+    const file = join(dir, 'ca.crt')
+    // a real CA certificate: one Node itself trusts stands in for a compound's own
+    await writeFile(file, rootCertificates[0] ?? '')
+    const config = loadConfig({ FM_MQTT_URL: 'mqtts://broker.cuihu.example:8883', FM_MQTT_CA_FILE: file })
+    expect(config.mqttCa?.toString()).toBe(rootCertificates[0])
+    expect(() => loadConfig({ FM_MQTT_CA_FILE: file })).toThrow(/FM_MQTT_URL must be mqtts:\/\/ or wss:\/\//)
+  })
+
+  it('names a file it cannot read', () => {
+    const load = () => loadConfig({ FM_MQTT_URL: 'mqtts://127.0.0.1:8883', FM_MQTT_CA_FILE: '/nonexistent/ca.crt' })
+    expect(load).toThrow('FM_MQTT_CA_FILE: cannot read a PEM certificate from "/nonexistent/ca.crt" (ENOENT)')
   })
 })
 
