@@ -24,8 +24,10 @@ export const PERMISSIONS = [
   'audit.read',
   /** change alarm rules and work-order policy */
   'rules.manage',
-  /** acknowledge and shelve alarms */
+  /** acknowledge, shelve and reset alarms, record the fire procedure's steps */
   'alarms.respond',
+  /** take alarms out of service for a time (a fire zone under test, equipment under repair) */
+  'alarms.suppress',
   /** dispatch work orders and verify their completion */
   'workorders.manage',
   /** work one's own queue of work orders: accept, resolve */

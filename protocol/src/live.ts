@@ -3,6 +3,7 @@
  * `deltas`, coalesced so that a browser gets a handful of updates per second per device, and `events` as they happen.
  */
 import { type Static, Type } from 'typebox'
+import type { AlarmChange, AlarmView, FloodStatus } from './alarms.ts'
 import type { DeviceView } from './api.ts'
 import type { DeviceEvent } from './events.ts'
 import type { FieldValue } from './telemetry.ts'
@@ -10,6 +11,10 @@ import type { FieldValue } from './telemetry.ts'
 export interface LiveSnapshot {
   ts: number
   devices: DeviceView[]
+  /** Every alarm not in state normal, or shelved or out of service, of the user's scope. */
+  alarms: AlarmView[]
+  /** The flood state of each site of the user's scope. */
+  floods: FloodStatus[]
 }
 
 /** What changed on one device since the last delta. `values` holds only the fields that changed. */
@@ -25,6 +30,9 @@ export interface ServerToClientEvents {
   snapshot: (snapshot: LiveSnapshot) => void
   deltas: (deltas: DeviceDelta[]) => void
   events: (events: DeviceEvent[]) => void
+  /** Alarms that changed, each in its latest state, oldest change first. */
+  alarms: (changes: AlarmChange[]) => void
+  flood: (status: FloodStatus) => void
 }
 
 // biome-ignore lint/complexity/noBannedTypes: the dashboard sends nothing yet; typed so that adding events is checked

@@ -21,7 +21,7 @@ describe('ROLE_PERMISSIONS', () => {
   it.each<[UserRole, Permission[]]>([
     ['supervisor', ['users.manage', 'devices.manage', 'rules.manage']],
     ['technician', ['system.read', 'audit.read', 'devices.manage', 'users.manage', 'rules.manage']],
-    ['guard', ['system.read', 'audit.read', 'workorders.manage', 'workorders.work', 'users.manage']],
+    ['guard', ['system.read', 'audit.read', 'alarms.suppress', 'workorders.manage', 'workorders.work', 'users.manage']],
     ['viewer', ['system.read', 'audit.read', 'alarms.respond', 'commands.send', 'workorders.work']],
   ])('refuses %s what is not theirs: %j', (role, refused) => {
     for (const permission of refused) expect(roleCan(role, permission)).toBe(false)
@@ -35,6 +35,7 @@ describe('ROLE_PERMISSIONS', () => {
         'system.read',
         'audit.read',
         'alarms.respond',
+        'alarms.suppress',
         'workorders.manage',
         'workorders.work',
         'commands.send',
