@@ -4,6 +4,7 @@
  * short transaction and slow work (password hashing) happens outside it.
  */
 import { join } from 'node:path'
+import { createAlarms } from './alarms.ts'
 import { createAudit } from './audit.ts'
 import { createCredentials } from './credentials.ts'
 import { createDeviceStates } from './device-state.ts'
@@ -47,6 +48,7 @@ export function openStore(options: {
       ...createUsers(db, { now, passwordCost: options.passwordCost, revokeUserSessions: sessions.revokeUserSessions }),
       ...sessions,
       ...createAudit(db, now),
+      ...createAlarms(db),
       close() {
         if (db.open) db.close()
       },

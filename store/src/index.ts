@@ -1,3 +1,17 @@
+export {
+  type AlarmActor,
+  AlarmError,
+  type AlarmErrorCode,
+  type AlarmFilter,
+  type AlarmJournalQuery,
+  type AlarmRaise,
+  type AlarmStore,
+  type AlarmUpdate,
+  DEFAULT_JOURNAL_LIMIT,
+  MAX_JOURNAL_LIMIT,
+  type ShelveRequest,
+  type SiteRuleOverride,
+} from './alarms.ts'
 export { AUDIT_VALUE_MAX_BYTES, DEFAULT_AUDIT_LIMIT, MAX_AUDIT_LIMIT } from './audit.ts'
 export { dataFiles, openStore } from './db.ts'
 export { DeviceError, type DeviceErrorCode, ManifestError } from './manifest.ts'

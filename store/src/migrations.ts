@@ -153,4 +153,73 @@ export const OPERATIONAL_MIGRATIONS: readonly string[] = [
   );
   CREATE UNIQUE INDEX device_events_identity ON device_events (device_id, ts, type, data);
   `,
+  // 4: alarms. One row per (device, rule), for good: the state machine lives in alarms.ts; the journal is append-only
+  // like the audit log; rule overrides change a catalog rule's numbers for a site or one device ('' for all).
+  `
+  CREATE TABLE alarms (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    device_id TEXT NOT NULL REFERENCES devices (id) ON DELETE CASCADE,
+    rule_id TEXT NOT NULL,
+    priority TEXT NOT NULL CHECK (priority IN ('P0', 'P1', 'P2', 'P3')),
+    active INTEGER NOT NULL CHECK (active IN (0, 1)),
+    acknowledged INTEGER NOT NULL CHECK (acknowledged IN (0, 1)),
+    condition_active INTEGER NOT NULL CHECK (condition_active IN (0, 1)),
+    latched INTEGER NOT NULL CHECK (latched IN (0, 1)),
+    ack_required INTEGER NOT NULL CHECK (ack_required IN (0, 1)),
+    count INTEGER NOT NULL CHECK (count >= 0),
+    raised_at INTEGER,
+    last_raised_at INTEGER,
+    cleared_at INTEGER,
+    acknowledged_at INTEGER,
+    acknowledged_by TEXT,
+    value TEXT CHECK (value IS NULL OR json_valid(value)),
+    shelve_kind TEXT CHECK (shelve_kind IN ('timed', 'one-shot')),
+    shelved_until INTEGER,
+    shelve_reason TEXT,
+    shelved_by TEXT,
+    shelved_at INTEGER,
+    oos_until INTEGER,
+    oos_reason TEXT,
+    oos_by TEXT,
+    oos_at INTEGER,
+    suppressed_by_design INTEGER NOT NULL DEFAULT 0 CHECK (suppressed_by_design IN (0, 1)),
+    updated_at INTEGER NOT NULL,
+    UNIQUE (device_id, rule_id),
+    -- a condition that holds keeps its alarm active; a timed shelve has an end; a one-shot one has none
+    CHECK (condition_active = 0 OR active = 1),
+    CHECK (shelve_kind IS NULL OR (shelve_kind = 'timed') = (shelved_until IS NOT NULL))
+  ) STRICT;
+  CREATE INDEX alarms_open ON alarms (active, acknowledged);
+
+  CREATE TABLE alarm_journal (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    alarm_id INTEGER NOT NULL REFERENCES alarms (id) ON DELETE CASCADE,
+    site_id TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    rule_id TEXT NOT NULL,
+    priority TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    transition TEXT NOT NULL,
+    user_id TEXT,
+    user_name TEXT,
+    detail TEXT CHECK (detail IS NULL OR json_valid(detail))
+  ) STRICT;
+  CREATE INDEX alarm_journal_alarm ON alarm_journal (alarm_id, id);
+  CREATE INDEX alarm_journal_site_ts ON alarm_journal (site_id, ts);
+  CREATE INDEX alarm_journal_device_ts ON alarm_journal (device_id, ts);
+  CREATE TRIGGER alarm_journal_no_update BEFORE UPDATE ON alarm_journal
+  BEGIN SELECT RAISE(ABORT, 'alarm journal is append-only'); END;
+  CREATE TRIGGER alarm_journal_no_replace BEFORE INSERT ON alarm_journal
+  WHEN EXISTS (SELECT 1 FROM alarm_journal WHERE id = NEW.id)
+  BEGIN SELECT RAISE(ABORT, 'alarm journal is append-only'); END;
+
+  CREATE TABLE alarm_rule_overrides (
+    site_id TEXT NOT NULL REFERENCES sites (id),
+    rule_id TEXT NOT NULL,
+    device_id TEXT NOT NULL DEFAULT '',
+    settings TEXT NOT NULL CHECK (json_valid(settings)),
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (site_id, rule_id, device_id)
+  ) STRICT;
+  `,
 ]

@@ -2,6 +2,7 @@
  * The public surface of the store. Services depend on these interfaces; `openStore` and `openTimeSeries`
  * return the SQLite implementations (PostgreSQL and InfluxDB come with later issues).
  */
+
 import type {
   DeviceEvent,
   DeviceKind,
@@ -16,6 +17,7 @@ import type {
   UserRole,
   UserScope,
 } from '@fm/protocol'
+import type { AlarmStore } from './alarms.ts'
 
 /** A registered device as the broker and ingest see it. */
 export interface DeviceRecord {
@@ -58,7 +60,7 @@ export interface DeviceState {
   valuesTs: number | null
 }
 
-export interface Store {
+export interface Store extends AlarmStore {
   /**
    * Creates or updates the site, its buildings and rooms, creates the devices that do not exist yet and updates
    * the others. Idempotent. Throws a `ManifestError` listing every problem when the manifest is invalid.

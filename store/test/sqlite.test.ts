@@ -32,6 +32,9 @@ describe('opening the operational database', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(OPERATIONAL_MIGRATIONS.length)
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
     expect(tables(db)).toEqual([
+      'alarm_journal',
+      'alarm_rule_overrides',
+      'alarms',
       'audit_log',
       'buildings',
       'device_events',
