@@ -1,10 +1,8 @@
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { App } from '../src/App.tsx'
+import { describe, expect, it } from 'vitest'
 import { AUDIT_PAGE_SIZE, timeParam } from '../src/audit/audit-filters.ts'
 import { toDateTimeLocal } from '../src/charts/ranges.ts'
 import type { Language } from '../src/i18n/i18n.ts'
-import { SessionProvider } from '../src/session/SessionProvider.tsx'
 import {
   AUDIT_ENTRIES,
   DEVICE_REVOKED,
@@ -16,54 +14,29 @@ import {
 } from './audit-fixtures.ts'
 import { ADMIN, GUARD, SUPERVISOR } from './auth-fixtures.ts'
 import { apiError, stubAuthApi } from './fake-api.ts'
-import { NOW, SITE } from './fixtures.ts'
-import { LocationProbe, renderWithProviders } from './harness.tsx'
+import { NOW } from './fixtures.ts'
+import { cellTexts, getTagged, isolateEachTest, location, openAsAdmin, renderApp, type } from './harness.tsx'
 
-function renderApp(path: string, language: Language = 'zh-CN') {
-  return renderWithProviders(
-    <SessionProvider>
-      <App />
-      <LocationProbe />
-    </SessionProvider>,
-    { path, language, site: SITE },
-  )
-}
-
-const location = () => screen.getByTestId('location').textContent ?? ''
 const search = () => new URLSearchParams(location().split('?')[1] ?? '')
 const rows = () => screen.getAllByTestId('audit-row')
 const ids = () => rows().map((r) => Number(r.dataset.entryId))
 
-function row(id: number): HTMLElement {
-  const element = document.querySelector<HTMLElement>(`[data-testid="audit-row"][data-entry-id="${id}"]`)
-  if (!element) throw new Error(`no row for entry ${id}`)
-  return element
-}
-
-function set(testId: string, value: string) {
-  fireEvent.change(screen.getByTestId(testId), { target: { value } })
-}
+const row = (id: number) => getTagged('audit-row', 'entry-id', id)
 
 async function openAudit(path = '/admin/audit', language: Language = 'zh-CN', audit = AUDIT_ENTRIES) {
-  const api = stubAuthApi({ user: ADMIN, audit })
-  renderApp(path, language)
-  await screen.findByTestId('audit-page')
+  const api = await openAsAdmin(path, { audit }, 'audit-page', language)
   await waitFor(() => expect(api.sent('GET', '/api/audit').length).toBeGreaterThan(0))
   return api
 }
 
 describe('AuditPage', () => {
-  beforeEach(() => localStorage.clear())
-  afterEach(() => {
-    cleanup()
-    vi.unstubAllGlobals()
-  })
+  isolateEachTest()
 
   it('lists entries newest first with time, actor, action, outcome, target, site and address; what failed stands out', async () => {
     await openAudit()
     await screen.findAllByTestId('audit-row')
     expect(ids()).toEqual(AUDIT_ENTRIES.map((e) => e.id))
-    const failed = [...row(FAILED_SIGN_IN.id).querySelectorAll('td')].map((cell) => cell.textContent)
+    const failed = cellTexts(row(FAILED_SIGN_IN.id))
     expect(failed.slice(1, 7)).toEqual([
       '未登录（尝试用户名 admin）',
       '登录auth.login',
@@ -84,13 +57,13 @@ describe('AuditPage', () => {
     const api = await openAudit()
     const from = new Date(2026, 4, 14, 8, 30).getTime()
     const to = new Date(2026, 4, 14, 18, 0).getTime()
-    set('audit-filter-from', toDateTimeLocal(from))
-    set('audit-filter-to', toDateTimeLocal(to))
-    set('audit-filter-action', 'user.')
-    set('audit-filter-outcome', 'denied')
-    set('audit-filter-actor', ` ${ADMIN.id} `)
-    set('audit-filter-target', GUARD.id)
-    set('audit-filter-site', 'cuihu')
+    type('audit-filter-from', toDateTimeLocal(from))
+    type('audit-filter-to', toDateTimeLocal(to))
+    type('audit-filter-action', 'user.')
+    type('audit-filter-outcome', 'denied')
+    type('audit-filter-actor', ` ${ADMIN.id} `)
+    type('audit-filter-target', GUARD.id)
+    type('audit-filter-site', 'cuihu')
     fireEvent.click(screen.getByTestId('audit-apply'))
 
     await waitFor(() => expect(api.sent('GET', '/api/audit')).toHaveLength(2))
@@ -153,13 +126,13 @@ describe('AuditPage', () => {
     expect((screen.getByTestId('audit-filter-action') as HTMLSelectElement).value).toBe('other')
     expect((screen.getByTestId('audit-filter-action-text') as HTMLInputElement).value).toBe('auth.login')
 
-    set('audit-filter-action-text', 'auth login')
+    type('audit-filter-action-text', 'auth login')
     fireEvent.click(screen.getByTestId('audit-apply'))
     expect(screen.getByTestId('audit-filter-error').dataset.code).toBe('action')
     const asked = api.sent('GET', '/api/audit').length
 
-    set('audit-filter-action-text', 'auth.lock')
-    set('audit-filter-outcome', '')
+    type('audit-filter-action-text', 'auth.lock')
+    type('audit-filter-outcome', '')
     fireEvent.click(screen.getByTestId('audit-apply'))
     await waitFor(() => expect(ids()).toEqual([LOCKED_OUT.id]))
     expect(api.sent('GET', '/api/audit')).toHaveLength(asked + 1)
@@ -168,8 +141,8 @@ describe('AuditPage', () => {
 
   it('checks the time range before asking', async () => {
     const api = await openAudit('/admin/audit', 'en')
-    set('audit-filter-from', '2026-05-14T18:00')
-    set('audit-filter-to', '2026-05-14T08:00')
+    type('audit-filter-from', '2026-05-14T18:00')
+    type('audit-filter-to', '2026-05-14T08:00')
     fireEvent.click(screen.getByTestId('audit-apply'))
     expect(screen.getByTestId('audit-filter-error').textContent).toBe('The start must be before the end')
     expect(api.sent('GET', '/api/audit')).toHaveLength(1)

@@ -1,52 +1,23 @@
-import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { App } from '../src/App.tsx'
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { Language } from '../src/i18n/i18n.ts'
-import { SessionProvider } from '../src/session/SessionProvider.tsx'
 import { ADMIN, SUPERVISOR } from './auth-fixtures.ts'
 import { apiError, generatedPassword, stubAuthApi } from './fake-api.ts'
-import { DEVICES, SITE } from './fixtures.ts'
-import { LocationProbe, renderWithProviders } from './harness.tsx'
+import { DEVICES } from './fixtures.ts'
+import { cellTexts, getTagged, isolateEachTest, openAsAdmin, renderApp, type } from './harness.tsx'
 
-function renderApp(path: string, language: Language = 'zh-CN') {
-  return renderWithProviders(
-    <SessionProvider>
-      <App />
-      <LocationProbe />
-    </SessionProvider>,
-    { path, language, site: SITE },
-  )
-}
-
-function row(deviceId: string): HTMLElement {
-  const element = document.querySelector<HTMLElement>(`[data-testid="device-admin-row"][data-device-id="${deviceId}"]`)
-  if (!element) throw new Error(`no row for ${deviceId}`)
-  return element
-}
-
-const cells = (deviceId: string) => [...row(deviceId).querySelectorAll('td')].map((cell) => cell.textContent)
-
-function type(testId: string, value: string, scope: HTMLElement = document.body) {
-  fireEvent.change(within(scope).getByTestId(testId), { target: { value } })
-}
+const row = (deviceId: string) => getTagged('device-admin-row', 'device-id', deviceId)
+const cells = (deviceId: string) => cellTexts(row(deviceId))
 
 const options = (testId: string) =>
   [...(screen.getByTestId(testId) as HTMLSelectElement).options].map((option) => option.value)
 
-async function openDevices(language: Language = 'zh-CN') {
-  const api = stubAuthApi({ user: ADMIN, devices: DEVICES })
-  renderApp('/admin/devices', language)
-  await screen.findAllByTestId('device-admin-row')
-  return api
-}
+const openDevices = (language?: Language) =>
+  openAsAdmin('/admin/devices', { devices: DEVICES }, 'device-admin-row', language)
 
 describe('DeviceAdminPage', () => {
-  beforeEach(() => localStorage.clear())
-  afterEach(() => {
-    cleanup()
-    vi.unstubAllGlobals()
-    vi.restoreAllMocks()
-  })
+  isolateEachTest()
+  afterEach(() => vi.restoreAllMocks())
 
   it('lists every device by id with its name, translated kind, site, place and whether it is online', async () => {
     await openDevices()

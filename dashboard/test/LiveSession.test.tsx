@@ -1,6 +1,6 @@
 import type { UserView } from '@fm/protocol'
-import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { act, fireEvent, screen, waitFor } from '@testing-library/react'
+import { describe, expect, it, vi } from 'vitest'
 import { App } from '../src/App.tsx'
 import type { LiveHandlers, LiveTransport } from '../src/live/client.ts'
 import { LiveSession, liveAudience } from '../src/live/LiveSession.tsx'
@@ -8,7 +8,7 @@ import { SessionProvider } from '../src/session/SessionProvider.tsx'
 import { ADMIN, GUARD, PASSWORD, SUPERVISOR, userView } from './auth-fixtures.ts'
 import { stubAuthApi } from './fake-api.ts'
 import { DEVICES, NOW, SITE, SNAPSHOT } from './fixtures.ts'
-import { LocationProbe, renderWithProviders } from './harness.tsx'
+import { isolateEachTest, LocationProbe, location, renderWithProviders, signIn, signOut } from './harness.tsx'
 
 /** A transport that records every link it opens; the test plays the server on the newest one. */
 function fakeTransport() {
@@ -43,29 +43,18 @@ function renderLive(path: string) {
   return { ...live, store: view.store }
 }
 
-async function signIn(username: string) {
-  await screen.findByTestId('login-page')
-  fireEvent.change(screen.getByTestId('login-username'), { target: { value: username } })
-  fireEvent.change(screen.getByTestId('login-password'), { target: { value: PASSWORD } })
-  fireEvent.click(screen.getByTestId('login-submit'))
-  await screen.findByTestId('user-menu')
+/** The server's first answer on the open link: `snapshot`, and the link is live. */
+function goLive(live: ReturnType<typeof fakeTransport>, snapshot = SNAPSHOT) {
+  act(() => {
+    live.server().snapshot(snapshot)
+    live.server().connection('live')
+  })
 }
 
-async function signOut() {
-  fireEvent.click(screen.getByTestId('user-menu-toggle'))
-  fireEvent.click(screen.getByTestId('logout'))
-  await screen.findByTestId('login-page')
-}
-
-const location = () => screen.getByTestId('location').textContent
 const snapshotOf = (devices = DEVICES) => ({ ts: NOW, devices, alarms: [], floods: [] })
 
 describe('LiveSession', () => {
-  beforeEach(() => localStorage.clear())
-  afterEach(() => {
-    cleanup()
-    vi.unstubAllGlobals()
-  })
+  isolateEachTest()
 
   it('opens no live link while nobody is signed in', async () => {
     stubAuthApi({ users: [ADMIN] })
@@ -79,10 +68,7 @@ describe('LiveSession', () => {
     const live = renderLive('/')
     await signIn('admin')
     expect(live.links).toHaveLength(1)
-    act(() => {
-      live.server().snapshot(SNAPSHOT)
-      live.server().connection('live')
-    })
+    goLive(live)
     expect(await screen.findAllByTestId('device-card')).toHaveLength(DEVICES.length)
 
     await signOut()
@@ -95,10 +81,7 @@ describe('LiveSession', () => {
     stubAuthApi({ users: [ADMIN, GUARD] })
     const live = renderLive('/')
     await signIn('admin')
-    act(() => {
-      live.server().snapshot(snapshotOf([...DEVICES, ...lakeside]))
-      live.server().connection('live')
-    })
+    goLive(live, snapshotOf([...DEVICES, ...lakeside]))
     expect(await screen.findAllByTestId('device-card')).toHaveLength(2 * DEVICES.length)
 
     await signOut()
@@ -107,10 +90,7 @@ describe('LiveSession', () => {
     // Until the guard's own snapshot, nothing of the admin's is on screen or in the store.
     expect(live.store.getState().devices.size).toBe(0)
     expect(screen.queryAllByTestId('device-card')).toEqual([])
-    act(() => {
-      live.server().snapshot(SNAPSHOT)
-      live.server().connection('live')
-    })
+    goLive(live)
     expect(await screen.findAllByTestId('device-card')).toHaveLength(DEVICES.length)
     expect(document.querySelector('[data-device-id^="lakeside-"]')).toBeNull()
   })
@@ -119,10 +99,7 @@ describe('LiveSession', () => {
     const api = stubAuthApi({ user: ADMIN })
     const live = renderLive('/')
     await screen.findByTestId('user-menu')
-    act(() => {
-      live.server().snapshot(SNAPSHOT)
-      live.server().connection('live')
-    })
+    goLive(live)
     act(() => {
       live.server().connection('offline')
       live.server().refused({ kind: 'closed' })
@@ -138,10 +115,7 @@ describe('LiveSession', () => {
     const api = stubAuthApi({ user: ADMIN })
     const live = renderLive('/')
     await screen.findByTestId('user-menu')
-    act(() => {
-      live.server().snapshot(SNAPSHOT)
-      live.server().connection('live')
-    })
+    goLive(live)
     // An administrator made this user a supervisor of one site in another tab.
     api.state.user = { ...SUPERVISOR, id: ADMIN.id, username: ADMIN.username, displayName: ADMIN.displayName }
     act(() => live.server().refused({ kind: 'closed' }))

@@ -1,29 +1,10 @@
-import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { App } from '../src/App.tsx'
-import type { Language } from '../src/i18n/i18n.ts'
-import { SessionProvider } from '../src/session/SessionProvider.tsx'
+import { fireEvent, screen, waitFor, within } from '@testing-library/react'
+import { describe, expect, it, vi } from 'vitest'
 import { ADMIN, GUARD, PASSWORD } from './auth-fixtures.ts'
 import { apiError, stubAuthApi } from './fake-api.ts'
-import { SITE } from './fixtures.ts'
-import { LocationProbe, renderWithProviders } from './harness.tsx'
-
-function renderApp(path: string, language: Language = 'zh-CN') {
-  return renderWithProviders(
-    <SessionProvider>
-      <App />
-      <LocationProbe />
-    </SessionProvider>,
-    { path, language, site: SITE },
-  )
-}
+import { isolateEachTest, location, renderApp, signOut, type } from './harness.tsx'
 
 const field = (testId: string) => screen.getByTestId(testId) as HTMLInputElement
-const location = () => screen.getByTestId('location').textContent
-
-function type(testId: string, value: string) {
-  fireEvent.change(field(testId), { target: { value } })
-}
 
 /** Enter in the password field: the form's implicit submission. */
 function pressEnter() {
@@ -33,11 +14,7 @@ function pressEnter() {
 }
 
 describe('LoginPage', () => {
-  beforeEach(() => localStorage.clear())
-  afterEach(() => {
-    cleanup()
-    vi.unstubAllGlobals()
-  })
+  isolateEachTest()
 
   it('focuses the username, helps password managers, and signs in with Enter back to where the user came from', async () => {
     const api = stubAuthApi({ users: [ADMIN] })
@@ -128,11 +105,7 @@ describe('LoginPage', () => {
 })
 
 describe('the header', () => {
-  beforeEach(() => localStorage.clear())
-  afterEach(() => {
-    cleanup()
-    vi.unstubAllGlobals()
-  })
+  isolateEachTest()
 
   it('sends an anonymous visitor of any page to sign in, and brings them back to that page', async () => {
     stubAuthApi({ users: [ADMIN] })
@@ -178,9 +151,7 @@ describe('the header', () => {
     stubAuthApi({ user: ADMIN, users: [ADMIN] })
     renderApp('/admin/users')
     await screen.findByTestId('users-page')
-    fireEvent.click(screen.getByTestId('user-menu-toggle'))
-    fireEvent.click(screen.getByTestId('logout'))
-    await screen.findByTestId('login-page')
+    await signOut()
     expect(location()).toBe('/login')
     type('login-username', 'admin')
     type('login-password', PASSWORD)

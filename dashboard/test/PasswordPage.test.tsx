@@ -1,39 +1,20 @@
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { App } from '../src/App.tsx'
-import type { Language } from '../src/i18n/i18n.ts'
-import { SessionProvider } from '../src/session/SessionProvider.tsx'
+import { describe, expect, it } from 'vitest'
 import { ADMIN, GUARD, PASSWORD } from './auth-fixtures.ts'
 import { apiError, stubAuthApi } from './fake-api.ts'
-import { SITE } from './fixtures.ts'
-import { LocationProbe, renderWithProviders } from './harness.tsx'
+import { isolateEachTest, location, renderApp, type } from './harness.tsx'
 
-function renderApp(path: string, language: Language = 'zh-CN') {
-  return renderWithProviders(
-    <SessionProvider>
-      <App />
-      <LocationProbe />
-    </SessionProvider>,
-    { path, language, site: SITE },
-  )
-}
-
-const location = () => screen.getByTestId('location').textContent
 const input = (testId: string) => screen.getByTestId(testId) as HTMLInputElement
 
 function fill(current: string, fresh: string, repeat = fresh) {
-  fireEvent.change(input('password-current'), { target: { value: current } })
-  fireEvent.change(input('password-new'), { target: { value: fresh } })
-  fireEvent.change(input('password-repeat'), { target: { value: repeat } })
+  type('password-current', current)
+  type('password-new', fresh)
+  type('password-repeat', repeat)
   fireEvent.click(screen.getByTestId('password-submit'))
 }
 
 describe('PasswordPage', () => {
-  beforeEach(() => localStorage.clear())
-  afterEach(() => {
-    cleanup()
-    vi.unstubAllGlobals()
-  })
+  isolateEachTest()
 
   it('sends a user who must change their password there from every page, and on to that page once done', async () => {
     const api = stubAuthApi({ user: { ...ADMIN, mustChangePassword: true } })

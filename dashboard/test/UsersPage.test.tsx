@@ -1,50 +1,19 @@
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { App } from '../src/App.tsx'
+import { describe, expect, it } from 'vitest'
 import type { Language } from '../src/i18n/i18n.ts'
-import { SessionProvider } from '../src/session/SessionProvider.tsx'
 import { ADMIN, GUARD, TECHNICIAN, VIEWER } from './auth-fixtures.ts'
 import { apiError, stubAuthApi } from './fake-api.ts'
-import { SITE } from './fixtures.ts'
-import { LocationProbe, renderWithProviders } from './harness.tsx'
+import { cellTexts, getTagged, isolateEachTest, openAsAdmin, renderApp, type } from './harness.tsx'
 
 const USERS = [ADMIN, GUARD, VIEWER, TECHNICIAN]
 
-function renderApp(path: string, language: Language = 'zh-CN') {
-  return renderWithProviders(
-    <SessionProvider>
-      <App />
-      <LocationProbe />
-    </SessionProvider>,
-    { path, language, site: SITE },
-  )
-}
+const row = (username: string) => getTagged('user-row', 'username', username)
+const cells = (username: string) => cellTexts(row(username))
 
-function row(username: string): HTMLElement {
-  const element = document.querySelector<HTMLElement>(`[data-testid="user-row"][data-username="${username}"]`)
-  if (!element) throw new Error(`no row for ${username}`)
-  return element
-}
-
-const cells = (username: string) => [...row(username).querySelectorAll('td')].map((cell) => cell.textContent)
-
-function type(testId: string, value: string, scope: HTMLElement = document.body) {
-  fireEvent.change(within(scope).getByTestId(testId), { target: { value } })
-}
-
-async function openUsers(language: Language = 'zh-CN') {
-  const api = stubAuthApi({ user: ADMIN, users: USERS })
-  renderApp('/admin/users', language)
-  await screen.findAllByTestId('user-row')
-  return api
-}
+const openUsers = (language?: Language) => openAsAdmin('/admin/users', { users: USERS }, 'user-row', language)
 
 describe('UsersPage', () => {
-  beforeEach(() => localStorage.clear())
-  afterEach(() => {
-    cleanup()
-    vi.unstubAllGlobals()
-  })
+  isolateEachTest()
 
   it('lists every user by username with name, translated role, sites and status', async () => {
     await openUsers()

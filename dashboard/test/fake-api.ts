@@ -67,14 +67,15 @@ function auditPage(entries: AuditEntryView[], query: URLSearchParams) {
     : { entries: page }
 }
 
-export function stubAuthApi(
-  options: {
-    user?: UserView | undefined
-    users?: ListedUser[]
-    devices?: AdminDevice[]
-    audit?: AuditEntryView[]
-  } = {},
-) {
+/** What the fake api starts with: who is signed in, if anyone, and the lists of the administration pages. */
+export interface FakeApiState {
+  user?: UserView | undefined
+  users?: ListedUser[]
+  devices?: AdminDevice[]
+  audit?: AuditEntryView[]
+}
+
+export function stubAuthApi(options: FakeApiState = {}) {
   const state = {
     user: options.user,
     users: [...(options.users ?? [])],

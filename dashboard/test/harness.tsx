@@ -1,14 +1,22 @@
-/** Renders pages with every provider the app has, around a store and an i18n instance the test owns. */
+/**
+ * Renders pages with every provider the app has, around a store and an i18n instance the test owns, or the whole app
+ * signing in against the fake api; and the steps the tests of both share.
+ */
 import type { Site, UserView } from '@fm/protocol'
-import { render } from '@testing-library/react'
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/react'
 import type { ReactNode } from 'react'
 import { I18nextProvider } from 'react-i18next'
 import { MemoryRouter, Route, Routes, useLocation } from 'react-router'
-import { vi } from 'vitest'
+import { afterEach, beforeEach, vi } from 'vitest'
+import { App } from '../src/App.tsx'
 import { createI18n, type Language } from '../src/i18n/i18n.ts'
 import { createLiveStore, type LiveStore, LiveStoreContext } from '../src/live/store.ts'
 import { type Session, SessionContext } from '../src/session/SessionContext.ts'
+import { SessionProvider } from '../src/session/SessionProvider.tsx'
 import { SiteContext } from '../src/site/SiteContext.ts'
+import { ADMIN, PASSWORD } from './auth-fixtures.ts'
+import { type FakeApiState, stubAuthApi } from './fake-api.ts'
+import { SITE } from './fixtures.ts'
 
 /**
  * A session that stays signed in as `user`, for tests of pages rather than of signing in (those use the real
@@ -58,6 +66,76 @@ export function renderWithProviders(
   return { ...result, store, i18n }
 }
 
+/**
+ * The whole app at `path`, as a browser opens it: the real `SessionProvider` asks the fake api (`stubAuthApi` of
+ * fake-api.ts) who is signed in, and the router's location shows in the page (`location()`).
+ */
+export function renderApp(path: string, language: Language = 'zh-CN') {
+  return renderWithProviders(
+    <SessionProvider>
+      <App />
+      <LocationProbe />
+    </SessionProvider>,
+    { path, language, site: SITE },
+  )
+}
+
+/** Opens `path` as the admin, the fake api holding `state`, and waits until `ready` shows; returns the fake api. */
+export async function openAsAdmin(
+  path: string,
+  state: Omit<FakeApiState, 'user'>,
+  ready: string,
+  language: Language = 'zh-CN',
+) {
+  const api = stubAuthApi({ user: ADMIN, ...state })
+  renderApp(path, language)
+  await screen.findAllByTestId(ready)
+  return api
+}
+
+/**
+ * For the tests of the enclosing `describe`: each starts with nothing stored (no language chosen) and ends with the
+ * page unmounted and `fetch` and any other stubbed global restored.
+ */
+export function isolateEachTest() {
+  beforeEach(() => localStorage.clear())
+  afterEach(() => {
+    cleanup()
+    vi.unstubAllGlobals()
+  })
+}
+
+/** Types `value` into the field with `testId`, within `scope` when given. */
+export function type(testId: string, value: string, scope: HTMLElement = document.body) {
+  fireEvent.change(within(scope).getByTestId(testId), { target: { value } })
+}
+
+/** Signs in on the sign-in page as `username` with the fixtures' password. */
+export async function signIn(username: string) {
+  await screen.findByTestId('login-page')
+  type('login-username', username)
+  type('login-password', PASSWORD)
+  fireEvent.click(screen.getByTestId('login-submit'))
+  await screen.findByTestId('user-menu')
+}
+
+/** Signs out through the user's menu, back to the sign-in page. */
+export async function signOut() {
+  fireEvent.click(screen.getByTestId('user-menu-toggle'))
+  fireEvent.click(screen.getByTestId('logout'))
+  await screen.findByTestId('login-page')
+}
+
+/** The element with `testId` whose `data-<attribute>` is `value`, e.g. a table's row; fails the test when absent. */
+export function getTagged(testId: string, attribute: string, value: string | number): HTMLElement {
+  const element = document.querySelector<HTMLElement>(`[data-testid="${testId}"][data-${attribute}="${value}"]`)
+  if (!element) throw new Error(`no ${testId} with ${attribute} ${value}`)
+  return element
+}
+
+/** The text of each cell of a table row. */
+export const cellTexts = (row: HTMLElement) => [...row.querySelectorAll('td')].map((cell) => cell.textContent)
+
 type Handler = (url: URL) => unknown
 
 /**
@@ -83,3 +161,6 @@ export function LocationProbe() {
   const location = useLocation()
   return <output data-testid="location">{`${location.pathname}${location.search}`}</output>
 }
+
+/** Where the router is, as `LocationProbe` shows it: path and query. */
+export const location = () => screen.getByTestId('location').textContent ?? ''

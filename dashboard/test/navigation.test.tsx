@@ -1,24 +1,8 @@
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { App } from '../src/App.tsx'
-import type { Language } from '../src/i18n/i18n.ts'
-import { SessionProvider } from '../src/session/SessionProvider.tsx'
+import { describe, expect, it, vi } from 'vitest'
 import { ADMIN, GUARD, SUPERVISOR, TECHNICIAN } from './auth-fixtures.ts'
 import { apiError, stubAuthApi } from './fake-api.ts'
-import { SITE } from './fixtures.ts'
-import { LocationProbe, renderWithProviders } from './harness.tsx'
-
-function renderApp(path: string, language: Language = 'zh-CN') {
-  return renderWithProviders(
-    <SessionProvider>
-      <App />
-      <LocationProbe />
-    </SessionProvider>,
-    { path, language, site: SITE },
-  )
-}
-
-const location = () => screen.getByTestId('location').textContent
+import { isolateEachTest, location, renderApp } from './harness.tsx'
 
 /** The administration pages the header offers, by test id, after opening its menu. */
 function adminLinks(): string[] {
@@ -30,11 +14,7 @@ function adminLinks(): string[] {
 }
 
 describe('signing in for every page', () => {
-  beforeEach(() => localStorage.clear())
-  afterEach(() => {
-    cleanup()
-    vi.unstubAllGlobals()
-  })
+  isolateEachTest()
 
   it.each([
     ['/', '/login'],
@@ -80,11 +60,7 @@ describe('signing in for every page', () => {
 })
 
 describe('the header and the routes, by permission', () => {
-  beforeEach(() => localStorage.clear())
-  afterEach(() => {
-    cleanup()
-    vi.unstubAllGlobals()
-  })
+  isolateEachTest()
 
   it('shows a guard neither the System page nor any administration, and says "not allowed" at their addresses', async () => {
     stubAuthApi({ user: GUARD })

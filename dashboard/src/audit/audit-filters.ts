@@ -88,29 +88,28 @@ export function filtersFromSearch(search: URLSearchParams): AuditFilters {
   return filters
 }
 
-/** The URL query of `filters`, in a fixed order so that equal filters make equal links. */
-export function searchOfFilters(filters: AuditFilters): URLSearchParams {
-  const search = new URLSearchParams()
-  if (filters.from !== undefined) search.set('from', timeParam(filters.from))
-  if (filters.to !== undefined) search.set('to', timeParam(filters.to))
-  if (filters.actor) search.set('actor', filters.actor)
-  if (filters.action) search.set('action', filters.action)
-  if (filters.outcome) search.set('outcome', filters.outcome)
-  if (filters.site) search.set('site', filters.site)
-  if (filters.target) search.set('target', filters.target)
-  return search
+/** The order of the filters in a query, so that equal filters make equal links. */
+const FILTER_KEYS = ['from', 'to', 'actor', 'action', 'outcome', 'site', 'target'] as const
+
+/** The filters that are set, as query parameters; the times written by `time`. */
+function filterParams(filters: AuditFilters, time: (ms: number) => string): URLSearchParams {
+  const params = new URLSearchParams()
+  for (const key of FILTER_KEYS) {
+    const value = filters[key]
+    if (typeof value === 'number') params.set(key, time(value))
+    else if (value) params.set(key, value)
+  }
+  return params
 }
 
-/** The query of `GET /api/audit` for `filters`, and for the page before `cursor` when given. */
+/** The URL query of `filters`, times as local time with their offset. */
+export function searchOfFilters(filters: AuditFilters): URLSearchParams {
+  return filterParams(filters, timeParam)
+}
+
+/** The query of `GET /api/audit` for `filters`, times as epoch ms, and for the page before `cursor` when given. */
 export function auditQuery(filters: AuditFilters, cursor?: AuditCursor): URLSearchParams {
-  const query = new URLSearchParams()
-  if (filters.from !== undefined) query.set('from', String(filters.from))
-  if (filters.to !== undefined) query.set('to', String(filters.to))
-  if (filters.actor) query.set('actor', filters.actor)
-  if (filters.action) query.set('action', filters.action)
-  if (filters.outcome) query.set('outcome', filters.outcome)
-  if (filters.site) query.set('site', filters.site)
-  if (filters.target) query.set('target', filters.target)
+  const query = filterParams(filters, String)
   query.set('limit', String(AUDIT_PAGE_SIZE))
   if (cursor) {
     query.set('beforeTs', String(cursor.beforeTs))

@@ -418,7 +418,10 @@ export const en: Messages = {
     users: { manage: 'Manage users: create, change role and sites, reset passwords, disable' },
     audit: { read: 'Read the audit log' },
     rules: { manage: 'Change alarm rules and the work-order policy' },
-    alarms: { respond: 'Acknowledge and shelve alarms' },
+    alarms: {
+      respond: 'Acknowledge, shelve and reset alarms, record the fire procedure',
+      suppress: 'Take alarms out of service for a time',
+    },
     workorders: { manage: 'Dispatch work orders and verify them', work: 'Work their own work orders: accept, resolve' },
     commands: { send: 'Control equipment: open a barrier, start a pump' },
   },

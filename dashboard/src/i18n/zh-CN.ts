@@ -429,7 +429,7 @@ export const zhCN = {
     users: { manage: '管理用户：新建、修改角色与范围、重置密码、停用' },
     audit: { read: '查看审计日志' },
     rules: { manage: '修改告警规则和工单策略' },
-    alarms: { respond: '确认和暂时屏蔽告警' },
+    alarms: { respond: '确认、暂时屏蔽和复位告警，记录火警处置步骤', suppress: '将告警点位临时退出服务（如测试期间）' },
     workorders: { manage: '派发工单并验收', work: '处理自己的工单：接单、完成' },
     commands: { send: '远程控制设备：开道闸、启动水泵' },
   },

@@ -4,9 +4,10 @@ import { Link, useSearchParams } from 'react-router'
 import { fetchSites, isForbidden } from '../api.ts'
 import { type AuditFilters, filtersFromSearch, searchOfFilters } from '../audit/audit-filters.ts'
 import { useAuditLog } from '../audit/useAuditLog.ts'
+import { AdminHead, LoadFailed } from '../components/admin/AdminLayout.tsx'
 import { AuditFilterForm } from '../components/audit/AuditFilterForm.tsx'
 import { AuditTable } from '../components/audit/AuditTable.tsx'
-import { FormError, requestError } from '../components/forms/FormError.tsx'
+import { Loading } from '../components/layout/Loading.tsx'
 import { NotAllowed } from '../components/layout/NotAllowed.tsx'
 import { useApi } from '../useApi.ts'
 import '../components/forms/forms.css'
@@ -38,30 +39,18 @@ export function AuditPage() {
   const retry = log.entries.length > 0 && log.next ? log.older : log.reload
   return (
     <div className="page audit-page" data-testid="audit-page">
-      <title>{`${t('audit.title')} · ${t('app.name')}`}</title>
-      <div className="admin-page__head">
-        <h1 className="admin-page__title">{t('audit.title')}</h1>
+      <AdminHead title={t('audit.title')}>
         <Link to={FAILED_SIGN_INS} className="button button--small" data-testid="audit-failed-sign-ins">
           {t('audit.failedSignIns')}
         </Link>
-      </div>
+      </AdminHead>
       <section className="panel admin-page__form" aria-label={t('audit.filters.title')}>
         {/* Remounted when the URL changes (a row's filter, the back button), so that the form shows what applies. */}
         <AuditFilterForm key={search} filters={filters} sites={sites.data} onApply={apply} />
       </section>
-      {failure && (
-        <div className="admin-page__failed">
-          <FormError error={requestError(failure)} testId="audit-error" />
-          <button type="button" className="button" onClick={retry}>
-            {t('auth.retry')}
-          </button>
-        </div>
-      )}
+      {failure && <LoadFailed failure={failure} testId="audit-error" onRetry={retry} />}
       {log.status === 'loading' ? (
-        <div className="empty-state" role="status">
-          <span className="spinner" aria-hidden="true" />
-          <p>{t('audit.loading')}</p>
-        </div>
+        <Loading text={t('audit.loading')} />
       ) : log.entries.length === 0 ? (
         !failure && (
           <p className="admin-page__empty" data-testid="audit-empty">

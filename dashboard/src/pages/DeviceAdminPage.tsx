@@ -1,10 +1,19 @@
 import { useId, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { fetchSites, isForbidden } from '../api.ts'
+import {
+  AdminFormPanel,
+  AdminHead,
+  AdminNotice,
+  LoadFailed,
+  type Notice,
+  OpenFormButton,
+} from '../components/admin/AdminLayout.tsx'
 import { CredentialsPanel, type ShownCredentials } from '../components/device-admin/CredentialsPanel.tsx'
 import { DeviceAdminTable } from '../components/device-admin/DeviceAdminTable.tsx'
 import { ProvisionForm } from '../components/device-admin/ProvisionForm.tsx'
-import { FormError, requestError } from '../components/forms/FormError.tsx'
+import { Field } from '../components/forms/Field.tsx'
+import { Loading } from '../components/layout/Loading.tsx'
 import { NotAllowed } from '../components/layout/NotAllowed.tsx'
 import type { AdminDevice } from '../devices/device-admin-api.ts'
 import { useAdminDevices } from '../devices/useAdminDevices.ts'
@@ -37,9 +46,8 @@ export function DeviceAdminPage() {
   const [provisioning, setProvisioning] = useState(false)
   const [shown, setShown] = useState<ShownCredentials[]>([])
   const [query, setQuery] = useState('')
-  // Kept as a key and its values, so that a change of language translates it too.
-  const [notice, setNotice] = useState<{ key: string; values: Record<string, string> }>()
-  const visible = useMemo(() => list.devices.filter((device) => matches(device, query)), [list.devices, query])
+  const [notice, setNotice] = useState<Notice>()
+  const visible = useMemo(() => list.items.filter((device) => matches(device, query)), [list.items, query])
 
   const showCredentials = (credentials: ShownCredentials) => {
     setNotice(undefined)
@@ -49,24 +57,18 @@ export function DeviceAdminPage() {
   if (list.status === 'error' && list.failure && isForbidden(list.failure)) return <NotAllowed failure={list.failure} />
   return (
     <div className="page device-admin-page" data-testid="device-admin-page">
-      <title>{`${t('deviceAdmin.title')} · ${t('app.name')}`}</title>
-      <div className="admin-page__head">
-        <div>
-          <h1 className="admin-page__title">{t('deviceAdmin.title')}</h1>
-          {list.status === 'ok' && (
-            <p className="admin-page__count">{t('deviceAdmin.count', { count: list.devices.length })}</p>
-          )}
-        </div>
-        <button
-          type="button"
-          className="button button--primary"
-          data-testid="device-provision"
-          aria-expanded={provisioning}
+      <AdminHead
+        title={t('deviceAdmin.title')}
+        count={list.status === 'ok' ? t('deviceAdmin.count', { count: list.items.length }) : undefined}
+      >
+        <OpenFormButton
+          testId="device-provision"
+          open={provisioning}
           onClick={() => setProvisioning((value) => !value)}
         >
           {t('deviceAdmin.new')}
-        </button>
-      </div>
+        </OpenFormButton>
+      </AdminHead>
       {shown.map((credentials) => (
         <CredentialsPanel
           key={credentials.deviceId}
@@ -74,16 +76,9 @@ export function DeviceAdminPage() {
           onDone={() => setShown((previous) => previous.filter((c) => c !== credentials))}
         />
       ))}
-      {notice && (
-        <p className="notice notice--ok admin-page__notice" role="status" data-testid="device-admin-notice">
-          {t(notice.key, notice.values)}
-        </p>
-      )}
+      <AdminNotice notice={notice} testId="device-admin-notice" />
       {provisioning && (
-        <section className="panel admin-page__form" aria-labelledby="device-provision-title">
-          <h2 className="admin-page__form-title" id="device-provision-title">
-            {t('deviceAdmin.new')}
-          </h2>
+        <AdminFormPanel titleId="device-provision-title" title={t('deviceAdmin.new')}>
           <ProvisionForm
             sites={sites.data}
             onDone={({ device, password }) => {
@@ -98,21 +93,13 @@ export function DeviceAdminPage() {
             }}
             onCancel={() => setProvisioning(false)}
           />
-        </section>
+        </AdminFormPanel>
       )}
       {list.status === 'error' && list.failure && (
-        <div className="admin-page__failed">
-          <FormError error={requestError(list.failure)} testId="device-admin-error" />
-          <button type="button" className="button" onClick={list.reload}>
-            {t('auth.retry')}
-          </button>
-        </div>
+        <LoadFailed failure={list.failure} testId="device-admin-error" onRetry={list.reload} />
       )}
-      {list.devices.length > 0 && (
-        <div className="field admin-page__search">
-          <label className="field__label field__label--minor" htmlFor={searchId}>
-            {t('deviceAdmin.search')}
-          </label>
+      {list.items.length > 0 && (
+        <Field htmlFor={searchId} label={t('deviceAdmin.search')} minor className="admin-page__search">
           <input
             id={searchId}
             type="search"
@@ -123,16 +110,13 @@ export function DeviceAdminPage() {
             onChange={(event) => setQuery(event.target.value)}
             autoComplete="off"
           />
-        </div>
+        </Field>
       )}
-      {list.status === 'loading' && list.devices.length === 0 ? (
-        <div className="empty-state" role="status">
-          <span className="spinner" aria-hidden="true" />
-          <p>{t('deviceAdmin.loading')}</p>
-        </div>
+      {list.status === 'loading' && list.items.length === 0 ? (
+        <Loading text={t('deviceAdmin.loading')} />
       ) : list.status === 'ok' && visible.length === 0 ? (
         <p className="admin-page__empty" data-testid="device-admin-empty">
-          {list.devices.length === 0 ? t('deviceAdmin.empty') : t('deviceAdmin.noMatch')}
+          {list.items.length === 0 ? t('deviceAdmin.empty') : t('deviceAdmin.noMatch')}
         </p>
       ) : (
         visible.length > 0 && (

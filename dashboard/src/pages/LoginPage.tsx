@@ -1,9 +1,11 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, Navigate, useSearchParams } from 'react-router'
+import { Field } from '../components/forms/Field.tsx'
 import { checkError, FormError, requestError, type ShownError } from '../components/forms/FormError.tsx'
 import { PasswordInput } from '../components/forms/PasswordInput.tsx'
 import { LanguageToggle } from '../components/layout/LanguageToggle.tsx'
+import { Loading } from '../components/layout/Loading.tsx'
 import { safeNext } from '../session/paths.ts'
 import { useSession } from '../session/SessionContext.ts'
 import '../components/forms/forms.css'
@@ -35,14 +37,7 @@ export function LoginPage() {
         <LanguageToggle />
       </div>
       <main id="main" className="auth-screen__main">
-        {checking ? (
-          <div className="empty-state" role="status">
-            <span className="spinner" aria-hidden="true" />
-            <p>{t('auth.checking')}</p>
-          </div>
-        ) : (
-          <LoginForm />
-        )}
+        {checking ? <Loading text={t('auth.checking')} /> : <LoginForm />}
       </main>
     </div>
   )
@@ -99,10 +94,7 @@ function LoginForm() {
           {t('login.expired')}
         </p>
       )}
-      <div className="field">
-        <label className="field__label" htmlFor="login-username">
-          {t('login.username')}
-        </label>
+      <Field htmlFor="login-username" label={t('login.username')}>
         <input
           id="login-username"
           ref={usernameRef}
@@ -118,11 +110,8 @@ function LoginForm() {
           enterKeyHint="next"
           aria-invalid={wrong || code === 'username-missing' || undefined}
         />
-      </div>
-      <div className="field">
-        <label className="field__label" htmlFor="login-password">
-          {t('login.password')}
-        </label>
+      </Field>
+      <Field htmlFor="login-password" label={t('login.password')}>
         <PasswordInput
           id="login-password"
           testId="login-password"
@@ -133,7 +122,7 @@ function LoginForm() {
           enterKeyHint="go"
           invalid={wrong || code === 'password-missing'}
         />
-      </div>
+      </Field>
       <FormError error={error} testId="login-error" />
       <button
         type="submit"

@@ -1,5 +1,6 @@
 import { useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
+import { Loading } from '../components/layout/Loading.tsx'
 import { AttentionList } from '../components/overview/AttentionList.tsx'
 import { DeviceGroupSection } from '../components/overview/DeviceGroupSection.tsx'
 import { SummaryTiles } from '../components/overview/SummaryTiles.tsx'
@@ -23,10 +24,7 @@ export function OverviewPage() {
     return (
       <div className="page">
         <title>{title}</title>
-        <div className="empty-state" role="status">
-          <span className="spinner" aria-hidden="true" />
-          <p>{t('app.waitingForData')}</p>
-        </div>
+        <Loading text={t('app.waitingForData')} />
       </div>
     )
   }

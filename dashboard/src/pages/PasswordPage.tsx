@@ -1,6 +1,7 @@
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useNavigate, useSearchParams } from 'react-router'
+import { Field } from '../components/forms/Field.tsx'
 import { checkError, FormError, requestError, type ShownError } from '../components/forms/FormError.tsx'
 import { PasswordInput } from '../components/forms/PasswordInput.tsx'
 import { PasswordRules } from '../components/forms/PasswordRules.tsx'
@@ -85,10 +86,7 @@ export function PasswordPage() {
         )}
         {/* For password managers: which account the new password belongs to. */}
         <input type="text" name="username" autoComplete="username" value={username} readOnly hidden />
-        <div className="field">
-          <label className="field__label" htmlFor="password-current">
-            {t('password.current')}
-          </label>
+        <Field htmlFor="password-current" label={t('password.current')}>
           <PasswordInput
             id="password-current"
             testId="password-current"
@@ -99,11 +97,8 @@ export function PasswordPage() {
             enterKeyHint="next"
             invalid={code === 'current-missing' || code === 'FM_ERR_PASSWORD_CURRENT_INVALID'}
           />
-        </div>
-        <div className="field">
-          <label className="field__label" htmlFor="password-new">
-            {t('password.new')}
-          </label>
+        </Field>
+        <Field htmlFor="password-new" label={t('password.new')}>
           <PasswordInput
             id="password-new"
             testId="password-new"
@@ -118,11 +113,8 @@ export function PasswordPage() {
             }
           />
           <PasswordRules id={rulesId} password={fresh} username={username} />
-        </div>
-        <div className="field">
-          <label className="field__label" htmlFor="password-repeat">
-            {t('password.repeat')}
-          </label>
+        </Field>
+        <Field htmlFor="password-repeat" label={t('password.repeat')}>
           <PasswordInput
             id="password-repeat"
             testId="password-repeat"
@@ -133,7 +125,7 @@ export function PasswordPage() {
             enterKeyHint="go"
             invalid={code === 'repeat-differs'}
           />
-        </div>
+        </Field>
         <FormError error={error} testId="password-error" />
         {done && (
           <p className="notice notice--ok" role="status" data-testid="password-done">

@@ -1,7 +1,15 @@
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { fetchSites, isForbidden } from '../api.ts'
-import { FormError, requestError } from '../components/forms/FormError.tsx'
+import {
+  AdminFormPanel,
+  AdminHead,
+  AdminNotice,
+  LoadFailed,
+  type Notice,
+  OpenFormButton,
+} from '../components/admin/AdminLayout.tsx'
+import { Loading } from '../components/layout/Loading.tsx'
 import { NotAllowed } from '../components/layout/NotAllowed.tsx'
 import { UserForm } from '../components/users/UserForm.tsx'
 import { UserTable } from '../components/users/UserTable.tsx'
@@ -9,6 +17,7 @@ import { useSession } from '../session/SessionContext.ts'
 import { useApi } from '../useApi.ts'
 import { useUsers } from '../users/useUsers.ts'
 import '../components/forms/forms.css'
+import '../styles/admin-table.css'
 import '../components/users/Users.css'
 
 /**
@@ -22,44 +31,30 @@ export function UsersPage() {
   const list = useUsers()
   const sites = useApi('sites', fetchSites)
   const [creating, setCreating] = useState(false)
-  // Kept as a key and its values, so that a change of language translates it too.
-  const [notice, setNotice] = useState<{ key: string; values: Record<string, string> }>()
+  const [notice, setNotice] = useState<Notice>()
 
   // The role changed since the page opened, or the api knows better than the header did.
   if (list.status === 'error' && list.failure && isForbidden(list.failure)) return <NotAllowed failure={list.failure} />
   return (
     <div className="page users-page" data-testid="users-page">
-      <title>{`${t('users.title')} · ${t('app.name')}`}</title>
-      <div className="users-page__head">
-        <div>
-          <h1 className="users-page__title">{t('users.title')}</h1>
-          {list.status === 'ok' && (
-            <p className="users-page__count">{t('users.count', { count: list.users.length })}</p>
-          )}
-        </div>
-        <button
-          type="button"
-          className="button button--primary"
-          data-testid="user-create"
-          aria-expanded={creating}
+      <AdminHead
+        title={t('users.title')}
+        count={list.status === 'ok' ? t('users.count', { count: list.items.length }) : undefined}
+      >
+        <OpenFormButton
+          testId="user-create"
+          open={creating}
           onClick={() => {
             setNotice(undefined)
             setCreating((value) => !value)
           }}
         >
           {t('users.new')}
-        </button>
-      </div>
-      {notice && (
-        <p className="notice notice--ok" role="status" data-testid="users-notice">
-          {t(notice.key, notice.values)}
-        </p>
-      )}
+        </OpenFormButton>
+      </AdminHead>
+      <AdminNotice notice={notice} testId="users-notice" />
       {creating && (
-        <section className="panel users-create" aria-labelledby="users-create-title">
-          <h2 className="users-create__title" id="users-create-title">
-            {t('users.new')}
-          </h2>
+        <AdminFormPanel titleId="users-create-title" title={t('users.new')}>
           <UserForm
             mode="create"
             sites={sites.data}
@@ -70,26 +65,18 @@ export function UsersPage() {
             }}
             onCancel={() => setCreating(false)}
           />
-        </section>
+        </AdminFormPanel>
       )}
       {list.status === 'error' && list.failure && (
-        <div className="users-page__failed">
-          <FormError error={requestError(list.failure)} testId="users-error" />
-          <button type="button" className="button" onClick={list.reload}>
-            {t('auth.retry')}
-          </button>
-        </div>
+        <LoadFailed failure={list.failure} testId="users-error" onRetry={list.reload} />
       )}
-      {list.status === 'loading' && list.users.length === 0 ? (
-        <div className="empty-state" role="status">
-          <span className="spinner" aria-hidden="true" />
-          <p>{t('users.loading')}</p>
-        </div>
+      {list.status === 'loading' && list.items.length === 0 ? (
+        <Loading text={t('users.loading')} />
       ) : (
-        list.users.length > 0 && (
-          <div className="panel users-list">
+        list.items.length > 0 && (
+          <div className="panel admin-table__frame">
             <UserTable
-              users={list.users}
+              users={list.items}
               sites={sites.data}
               selfId={me?.id}
               onChanged={(user, what) => {

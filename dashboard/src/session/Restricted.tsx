@@ -2,6 +2,7 @@ import type { Permission } from '@fm/protocol'
 import type { ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Navigate, useLocation } from 'react-router'
+import { Loading } from '../components/layout/Loading.tsx'
 import { NotAllowed } from '../components/layout/NotAllowed.tsx'
 import { LOGIN_PATH, withNext } from './paths.ts'
 import { useSession } from './SessionContext.ts'
@@ -19,10 +20,7 @@ export function Restricted({ permission, children }: { permission?: Permission; 
   if (!user && status === 'loading') {
     return (
       <div className="page">
-        <div className="empty-state" role="status" data-testid="session-checking">
-          <span className="spinner" aria-hidden="true" />
-          <p>{t('auth.checking')}</p>
-        </div>
+        <Loading text={t('auth.checking')} testId="session-checking" />
       </div>
     )
   }

@@ -1,5 +1,5 @@
 import type { Site } from '@fm/protocol'
-import { type FormEvent, useId, useState } from 'react'
+import { type FormEvent, type InputHTMLAttributes, useId, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import {
   ACTION_PREFIXES,
@@ -11,10 +11,15 @@ import {
 import { toDateTimeLocal } from '../../charts/ranges.ts'
 import { localName } from '../../i18n/format.ts'
 import { useLanguage } from '../../i18n/i18n.ts'
+import { Field } from '../forms/Field.tsx'
 import { checkError, FormError, type ShownError } from '../forms/FormError.tsx'
+import { Select } from '../forms/Select.tsx'
 
 /** The action select: every action, one of the common prefixes, or a prefix typed by hand. */
 const OTHER_ACTION = 'other'
+
+/** An id or an action typed by hand: as typed, without a phone's corrections. */
+const ID_INPUT = { className: 'input input--mono', autoComplete: 'off', autoCapitalize: 'none', spellCheck: false }
 
 interface Draft {
   from: string
@@ -79,6 +84,7 @@ export function AuditFilterForm({ filters, sites, onApply }: AuditFilterFormProp
   const [draft, setDraft] = useState(() => draftOf(filters))
   const [error, setError] = useState<ShownError>()
   const change = (patch: Partial<Draft>) => setDraft((previous) => ({ ...previous, ...patch }))
+  const code = error?.failure.code
 
   function submit(event: FormEvent) {
     event.preventDefault()
@@ -88,124 +94,84 @@ export function AuditFilterForm({ filters, sites, onApply }: AuditFilterFormProp
     onApply(result.filters)
   }
 
-  const text = (name: 'actor' | 'target') => (
-    <div className="field">
-      <label className="field__label field__label--minor" htmlFor={`${id}-${name}`}>
-        {t(`audit.filters.${name}`)}
-      </label>
+  /** A text or time filter of the draft, labelled from `audit.filters.<name>`. */
+  const input = (name: 'from' | 'to' | 'actor' | 'target', props: InputHTMLAttributes<HTMLInputElement>) => (
+    <Field htmlFor={`${id}-${name}`} label={t(`audit.filters.${name}`)} minor>
       <input
         id={`${id}-${name}`}
-        className="input input--mono"
-        data-testid={`audit-filter-${name}`}
-        value={draft[name]}
-        placeholder={t(`audit.filters.${name}Placeholder`)}
-        onChange={(event) => change({ [name]: event.target.value })}
-        autoComplete="off"
-        autoCapitalize="none"
-        spellCheck={false}
-      />
-    </div>
-  )
-  const time = (name: 'from' | 'to') => (
-    <div className="field">
-      <label className="field__label field__label--minor" htmlFor={`${id}-${name}`}>
-        {t(`audit.filters.${name}`)}
-      </label>
-      <input
-        id={`${id}-${name}`}
-        type="datetime-local"
-        className="input"
         data-testid={`audit-filter-${name}`}
         value={draft[name]}
         onChange={(event) => change({ [name]: event.target.value })}
-        aria-invalid={error?.failure.code === 'order' || error?.failure.code === 'time' || undefined}
+        {...props}
       />
-    </div>
+    </Field>
   )
+  const time = {
+    type: 'datetime-local',
+    className: 'input',
+    'aria-invalid': code === 'order' || code === 'time' || undefined,
+  }
+  const site = draft.site
+  // A shared link may name a site this list does not have (yet): it stays selectable.
+  const unknownSite = site && !sites?.some((candidate) => candidate.id === site) ? [{ value: site, label: site }] : []
 
   return (
     <form className="audit-filters" data-testid="audit-filters" noValidate onSubmit={submit}>
       <div className="audit-filters__grid">
-        {time('from')}
-        {time('to')}
-        <div className="field">
-          <label className="field__label field__label--minor" htmlFor={`${id}-action`}>
-            {t('audit.filters.action')}
-          </label>
-          <select
+        {input('from', time)}
+        {input('to', time)}
+        <Field htmlFor={`${id}-action`} label={t('audit.filters.action')} minor>
+          <Select
             id={`${id}-action`}
-            className="select"
-            data-testid="audit-filter-action"
+            testId="audit-filter-action"
             value={draft.actionChoice}
-            onChange={(event) => change({ actionChoice: event.target.value })}
-          >
-            <option value="">{t('audit.filters.anyAction')}</option>
-            {ACTION_PREFIXES.map((prefix) => (
-              <option key={prefix} value={prefix}>
-                {t(`audit.prefixes.${prefix.slice(0, -1)}`)}
-              </option>
-            ))}
-            <option value={OTHER_ACTION}>{t('audit.filters.otherAction')}</option>
-          </select>
+            onChange={(actionChoice) => change({ actionChoice })}
+            none={t('audit.filters.anyAction')}
+            options={[
+              ...ACTION_PREFIXES.map((prefix) => ({
+                value: prefix,
+                label: t(`audit.prefixes.${prefix.slice(0, -1)}`),
+              })),
+              { value: OTHER_ACTION, label: t('audit.filters.otherAction') },
+            ]}
+          />
           {draft.actionChoice === OTHER_ACTION && (
             <input
-              className="input input--mono"
               data-testid="audit-filter-action-text"
               aria-label={t('audit.filters.actionText')}
               placeholder="auth.login"
               value={draft.actionText}
               onChange={(event) => change({ actionText: event.target.value })}
-              autoComplete="off"
-              autoCapitalize="none"
-              spellCheck={false}
-              aria-invalid={error?.failure.code === 'action' || undefined}
+              aria-invalid={code === 'action' || undefined}
+              {...ID_INPUT}
             />
           )}
-        </div>
-        <div className="field">
-          <label className="field__label field__label--minor" htmlFor={`${id}-outcome`}>
-            {t('audit.filters.outcome')}
-          </label>
-          <select
+        </Field>
+        <Field htmlFor={`${id}-outcome`} label={t('audit.filters.outcome')} minor>
+          <Select
             id={`${id}-outcome`}
-            className="select"
-            data-testid="audit-filter-outcome"
+            testId="audit-filter-outcome"
             value={draft.outcome}
-            onChange={(event) => change({ outcome: event.target.value as Draft['outcome'] })}
-          >
-            <option value="">{t('audit.filters.anyOutcome')}</option>
-            {AUDIT_OUTCOMES.map((outcome) => (
-              <option key={outcome} value={outcome}>
-                {t(`audit.outcomes.${outcome}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        {text('actor')}
-        {text('target')}
-        <div className="field">
-          <label className="field__label field__label--minor" htmlFor={`${id}-site`}>
-            {t('audit.filters.site')}
-          </label>
-          <select
+            onChange={(outcome) => change({ outcome })}
+            none={t('audit.filters.anyOutcome')}
+            options={AUDIT_OUTCOMES.map((outcome) => ({ value: outcome, label: t(`audit.outcomes.${outcome}`) }))}
+          />
+        </Field>
+        {input('actor', { ...ID_INPUT, placeholder: t('audit.filters.actorPlaceholder') })}
+        {input('target', { ...ID_INPUT, placeholder: t('audit.filters.targetPlaceholder') })}
+        <Field htmlFor={`${id}-site`} label={t('audit.filters.site')} minor>
+          <Select
             id={`${id}-site`}
-            className="select"
-            data-testid="audit-filter-site"
-            value={draft.site}
-            onChange={(event) => change({ site: event.target.value })}
-          >
-            <option value="">{t('audit.filters.anySite')}</option>
-            {/* A shared link may name a site this list does not have (yet): it stays selectable. */}
-            {draft.site && !sites?.some((site) => site.id === draft.site) && (
-              <option value={draft.site}>{draft.site}</option>
-            )}
-            {sites?.map((site) => (
-              <option key={site.id} value={site.id}>
-                {localName(site, language)}
-              </option>
-            ))}
-          </select>
-        </div>
+            testId="audit-filter-site"
+            value={site}
+            onChange={(siteId) => change({ site: siteId })}
+            none={t('audit.filters.anySite')}
+            options={[
+              ...unknownSite,
+              ...(sites ?? []).map((candidate) => ({ value: candidate.id, label: localName(candidate, language) })),
+            ]}
+          />
+        </Field>
       </div>
       <FormError error={error} testId="audit-filter-error" />
       <div className="form-actions">

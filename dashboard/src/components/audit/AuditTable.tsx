@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next'
 import type { AuditFilters } from '../../audit/audit-filters.ts'
 import { formatTime, localName } from '../../i18n/format.ts'
 import { useLanguage } from '../../i18n/i18n.ts'
+import { AdminTableHead } from '../admin/AdminTableHead.tsx'
 
 interface AuditTableProps {
   entries: AuditEntryView[]
@@ -12,7 +13,8 @@ interface AuditTableProps {
   onFilter: (filters: AuditFilters) => void
 }
 
-const COLUMNS = 8
+/** The columns before the buttons, by their key under `audit.fields`. */
+const FIELDS = ['time', 'actor', 'action', 'outcome', 'target', 'site', 'ip'] as const
 
 /** Who acted, in words: a username, the name an anonymous visitor typed, or the platform itself. */
 function ActorText({ actor }: { actor: AuditEntryView['actor'] }) {
@@ -71,20 +73,7 @@ export function AuditTable({ entries, sites, onFilter }: AuditTableProps) {
 
   return (
     <table className="admin-table audit-table" data-testid="audit-table">
-      <thead>
-        <tr>
-          <th scope="col">{t('audit.fields.time')}</th>
-          <th scope="col">{t('audit.fields.actor')}</th>
-          <th scope="col">{t('audit.fields.action')}</th>
-          <th scope="col">{t('audit.fields.outcome')}</th>
-          <th scope="col">{t('audit.fields.target')}</th>
-          <th scope="col">{t('audit.fields.site')}</th>
-          <th scope="col">{t('audit.fields.ip')}</th>
-          <th scope="col">
-            <span className="visually-hidden">{t('audit.fields.details')}</span>
-          </th>
-        </tr>
-      </thead>
+      <AdminTableHead columns={FIELDS.map((key) => t(`audit.fields.${key}`))} actions={t('audit.fields.details')} />
       <tbody>
         {entries.map((entry) => {
           const opened = open === entry.id
@@ -104,16 +93,11 @@ export function AuditTable({ entries, sites, onFilter }: AuditTableProps) {
                   <span className="audit-table__who">
                     <ActorText actor={entry.actor} />
                     {entry.actor.id && (
-                      <button
-                        type="button"
-                        className="audit-table__narrow"
-                        data-testid="audit-only-actor"
-                        title={t('audit.onlyActor')}
-                        aria-label={t('audit.onlyActor')}
+                      <NarrowButton
+                        testId="audit-only-actor"
+                        label={t('audit.onlyActor')}
                         onClick={() => onFilter({ actor: entry.actor.id })}
-                      >
-                        <FunnelIcon />
-                      </button>
+                      />
                     )}
                   </span>
                 </td>
@@ -121,7 +105,11 @@ export function AuditTable({ entries, sites, onFilter }: AuditTableProps) {
                   <ActionText action={entry.action} />
                 </td>
                 <td data-label={t('audit.fields.outcome')}>
-                  <span className="audit-outcome" data-outcome={entry.outcome} data-testid="audit-outcome">
+                  <span
+                    className="admin-table__badge audit-outcome"
+                    data-outcome={entry.outcome}
+                    data-testid="audit-outcome"
+                  >
                     {t(`audit.outcomes.${entry.outcome}`)}
                   </span>
                 </td>
@@ -129,16 +117,11 @@ export function AuditTable({ entries, sites, onFilter }: AuditTableProps) {
                   {entry.target ? (
                     <span className="audit-table__who">
                       <span>{`${t(`audit.targetTypes.${entry.target.type}`, { defaultValue: entry.target.type })} ${entry.target.id}`}</span>
-                      <button
-                        type="button"
-                        className="audit-table__narrow"
-                        data-testid="audit-only-target"
-                        title={t('audit.onlyTarget')}
-                        aria-label={t('audit.onlyTarget')}
+                      <NarrowButton
+                        testId="audit-only-target"
+                        label={t('audit.onlyTarget')}
                         onClick={() => onFilter({ target: entry.target?.id })}
-                      >
-                        <FunnelIcon />
-                      </button>
+                      />
                     </span>
                   ) : (
                     '—'
@@ -164,7 +147,7 @@ export function AuditTable({ entries, sites, onFilter }: AuditTableProps) {
               </tr>
               {opened && (
                 <tr className="admin-table__panel">
-                  <td colSpan={COLUMNS}>
+                  <td colSpan={FIELDS.length + 1}>
                     <EntryDetails entry={entry} />
                   </td>
                 </tr>
@@ -177,10 +160,20 @@ export function AuditTable({ entries, sites, onFilter }: AuditTableProps) {
   )
 }
 
-function FunnelIcon() {
+/** A funnel that narrows the filters to what it stands next to. */
+function NarrowButton({ testId, label, onClick }: { testId: string; label: string; onClick: () => void }) {
   return (
-    <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
-      <path d="M2 3h12l-4.5 5.5V13l-3 1.5v-6z" fill="none" stroke="currentColor" strokeWidth="1.4" />
-    </svg>
+    <button
+      type="button"
+      className="audit-table__narrow"
+      data-testid={testId}
+      title={label}
+      aria-label={label}
+      onClick={onClick}
+    >
+      <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
+        <path d="M2 3h12l-4.5 5.5V13l-3 1.5v-6z" fill="none" stroke="currentColor" strokeWidth="1.4" />
+      </svg>
+    </button>
   )
 }

@@ -1,11 +1,12 @@
 import type { Site } from '@fm/protocol'
 import { Fragment, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { attempt, type Failure } from '../../api.ts'
+import { attempt } from '../../api.ts'
 import { type AdminDevice, revokeDevice, rotateDeviceCredentials } from '../../devices/device-admin-api.ts'
 import { deviceLocation } from '../../devices/grouping.ts'
 import { localName } from '../../i18n/format.ts'
 import { useLanguage } from '../../i18n/i18n.ts'
+import { AdminTableHead } from '../admin/AdminTableHead.tsx'
 import { ConfirmDialog } from '../forms/ConfirmDialog.tsx'
 import { FormError, requestError, type ShownError } from '../forms/FormError.tsx'
 import { KindIcon } from '../value/KindIcon.tsx'
@@ -25,9 +26,21 @@ interface DeviceAdminTableProps {
   onRevoked: (device: AdminDevice) => void
 }
 
-type Asking = { device: AdminDevice; action: 'rotate' | 'revoke' } | undefined
+type Action = 'rotate' | 'revoke'
 
-const COLUMNS = 7
+/** New credentials also let a revoked device back in; revoking it again would do nothing. */
+const actionsFor = (state: DeviceState): Action[] => (state === 'revoked' ? ['rotate'] : ['rotate', 'revoke'])
+
+/** Revoking is red: it shuts the device out. */
+const ACTION_CLASS: Record<Action, string> = {
+  rotate: 'button button--small',
+  revoke: 'button button--small button--danger-quiet',
+}
+
+type Asking = { device: AdminDevice; action: Action } | undefined
+
+/** The columns before the buttons, by their key under `deviceAdmin.fields`. */
+const FIELDS = ['id', 'name', 'kind', 'site', 'place', 'status'] as const
 
 /**
  * Every device with where it is and whether it is connected, and the two things an admin does to one: new
@@ -51,48 +64,38 @@ export function DeviceAdminTable({ devices, sites, onRotated, onRevoked }: Devic
     return names.filter(Boolean).join(' · ') || t('deviceAdmin.noPlace')
   }
 
+  /** Each action's request; it answers with how to tell the page, which happens only once the api agreed. */
+  const perform: Record<Action, (device: AdminDevice) => Promise<() => void>> = {
+    rotate: async (device) => {
+      const { password } = await rotateDeviceCredentials(device.id)
+      return () => onRotated(device, password)
+    },
+    revoke: async (device) => {
+      await revokeDevice(device.id)
+      return () => onRevoked(device)
+    },
+  }
+
   /** Runs the confirmed action; the failure, if any, shows under the device's row. */
   async function confirm() {
     if (!asking) return
     const { device, action } = asking
     setPending(true)
     setRowError(undefined)
-    const failure = action === 'rotate' ? await rotate(device) : await revoke(device)
+    const result = await attempt(() => perform[action](device))
     setPending(false)
     setAsking(undefined)
-    if (failure) setRowError({ id: device.id, error: requestError(failure) })
-  }
-
-  async function rotate(device: AdminDevice): Promise<Failure | undefined> {
-    const result = await attempt(() => rotateDeviceCredentials(device.id))
-    if (!result.ok) return result.failure
-    onRotated(device, result.value.password)
-    return undefined
-  }
-
-  async function revoke(device: AdminDevice): Promise<Failure | undefined> {
-    const result = await attempt(() => revokeDevice(device.id))
-    if (!result.ok) return result.failure
-    onRevoked(device)
-    return undefined
+    if (result.ok) result.value()
+    else setRowError({ id: device.id, error: requestError(result.failure) })
   }
 
   return (
     <>
       <table className="admin-table device-admin-table" data-testid="device-admin-table">
-        <thead>
-          <tr>
-            <th scope="col">{t('deviceAdmin.fields.id')}</th>
-            <th scope="col">{t('deviceAdmin.fields.name')}</th>
-            <th scope="col">{t('deviceAdmin.fields.kind')}</th>
-            <th scope="col">{t('deviceAdmin.fields.site')}</th>
-            <th scope="col">{t('deviceAdmin.fields.place')}</th>
-            <th scope="col">{t('deviceAdmin.fields.status')}</th>
-            <th scope="col">
-              <span className="visually-hidden">{t('deviceAdmin.actions')}</span>
-            </th>
-          </tr>
-        </thead>
+        <AdminTableHead
+          columns={FIELDS.map((key) => t(`deviceAdmin.fields.${key}`))}
+          actions={t('deviceAdmin.actions')}
+        />
         <tbody>
           {devices.map((device) => {
             const state = stateOf(device)
@@ -120,34 +123,31 @@ export function DeviceAdminTable({ devices, sites, onRotated, onRevoked }: Devic
                   <td data-label={t('deviceAdmin.fields.site')}>{site ? localName(site, language) : device.siteId}</td>
                   <td data-label={t('deviceAdmin.fields.place')}>{placeText(device)}</td>
                   <td data-label={t('deviceAdmin.fields.status')}>
-                    <span className="device-state" data-state={state} data-testid="device-admin-state">
+                    <span
+                      className="admin-table__badge device-state"
+                      data-state={state}
+                      data-testid="device-admin-state"
+                    >
                       {t(`deviceAdmin.states.${state}`)}
                     </span>
                   </td>
                   <td className="admin-table__actions">
-                    <button
-                      type="button"
-                      className="button button--small"
-                      data-testid="device-rotate"
-                      onClick={() => setAsking({ device, action: 'rotate' })}
-                    >
-                      {t('deviceAdmin.rotate')}
-                    </button>
-                    {state !== 'revoked' && (
+                    {actionsFor(state).map((action) => (
                       <button
+                        key={action}
                         type="button"
-                        className="button button--small button--danger-quiet"
-                        data-testid="device-revoke"
-                        onClick={() => setAsking({ device, action: 'revoke' })}
+                        className={ACTION_CLASS[action]}
+                        data-testid={`device-${action}`}
+                        onClick={() => setAsking({ device, action })}
                       >
-                        {t('deviceAdmin.revoke')}
+                        {t(`deviceAdmin.${action}`)}
                       </button>
-                    )}
+                    ))}
                   </td>
                 </tr>
                 {rowError?.id === device.id && (
                   <tr className="admin-table__panel">
-                    <td colSpan={COLUMNS}>
+                    <td colSpan={FIELDS.length + 1}>
                       <FormError error={rowError.error} testId="device-row-error" />
                     </td>
                   </tr>

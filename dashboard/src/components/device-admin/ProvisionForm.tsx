@@ -1,4 +1,4 @@
-import { DEVICE_KINDS, type DeviceCreated, type DeviceKind, type Site } from '@fm/protocol'
+import { DEVICE_KINDS, type DeviceCreated, type Site } from '@fm/protocol'
 import { type FormEvent, useId, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { attempt } from '../../api.ts'
@@ -13,7 +13,10 @@ import {
 } from '../../devices/provisioning.ts'
 import { localName } from '../../i18n/format.ts'
 import { useLanguage } from '../../i18n/i18n.ts'
-import { checkError, FormError, requestError, type ShownError } from '../forms/FormError.tsx'
+import { Field } from '../forms/Field.tsx'
+import { checkError, requestError, type ShownError } from '../forms/FormError.tsx'
+import { FormFooter } from '../forms/FormFooter.tsx'
+import { Select } from '../forms/Select.tsx'
 
 interface ProvisionFormProps {
   /** The sites within the admin's scope; undefined while they load. */
@@ -84,70 +87,36 @@ export function ProvisionForm({ sites, onDone, onCancel }: ProvisionFormProps) {
     if (result.failure.code === 'FM_ERR_DEVICE_EXISTS') fields.current.id?.focus()
   }
 
+  const fieldProps: DraftProps = { id, draft, change, fieldRef, invalid }
   return (
     <form className="provision-form" data-testid="provision-form" noValidate onSubmit={(event) => void submit(event)}>
       <div className="provision-form__grid">
-        <PlaceFields
-          id={id}
-          draft={draft}
-          sites={sites}
-          site={site}
-          change={change}
-          fieldRef={fieldRef}
-          invalid={invalid}
-        />
-        <KindField id={id} value={draft.kind} onChange={(kind) => change({ kind })} />
-        <TextField
-          id={`${id}-id`}
-          name="id"
-          value={draft.id}
-          change={change}
-          fieldRef={fieldRef}
-          invalid={invalid}
-          mono
-        />
-        <TextField
-          id={`${id}-name`}
-          name="name"
-          value={draft.name}
-          change={change}
-          fieldRef={fieldRef}
-          invalid={invalid}
-        />
-        <TextField
-          id={`${id}-name-en`}
-          name="nameEn"
-          value={draft.nameEn}
-          change={change}
-          fieldRef={fieldRef}
-          invalid={invalid}
-        />
-        <TextField
-          id={`${id}-interval`}
-          name="reportIntervalSec"
-          value={draft.reportIntervalSec}
-          change={change}
-          fieldRef={fieldRef}
-          invalid={invalid}
-          numeric
-        />
+        <PlaceFields {...fieldProps} sites={sites} site={site} />
+        <KindField {...fieldProps} />
+        <TextField {...fieldProps} name="id" mono />
+        <TextField {...fieldProps} name="name" />
+        <TextField {...fieldProps} name="nameEn" />
+        <TextField {...fieldProps} name="reportIntervalSec" numeric />
       </div>
-      <FormError error={error} testId="provision-error" showDetail />
-      <div className="form-actions">
-        <button type="submit" className="button button--primary" data-testid="provision-submit" disabled={pending}>
-          {t('deviceAdmin.create')}
-        </button>
-        <button type="button" className="button" data-testid="provision-cancel" onClick={onCancel}>
-          {t('deviceAdmin.cancel')}
-        </button>
-      </div>
+      <FormFooter
+        testId="provision"
+        error={error}
+        submitLabel={t('deviceAdmin.create')}
+        cancelLabel={t('deviceAdmin.cancel')}
+        pending={pending}
+        onCancel={onCancel}
+      />
     </form>
   )
 }
 
 type FieldElement = HTMLInputElement | HTMLSelectElement
 
-interface FieldProps {
+/** What every field of the form is given. */
+interface DraftProps {
+  /** The form's id, which each field's id starts with. */
+  id: string
+  draft: ProvisionDraft
   change: (patch: Partial<ProvisionDraft>) => void
   /** Keeps the element of a field, to focus the one a problem is about. */
   fieldRef: (key: keyof ProvisionDraft) => (element: FieldElement | null) => void
@@ -157,69 +126,52 @@ interface FieldProps {
 /** A text field of the draft, labelled and hinted from `deviceAdmin.fields.<name>` and `deviceAdmin.hints.<name>`. */
 function TextField({
   id,
-  name,
-  value,
+  draft,
   change,
   fieldRef,
   invalid,
+  name,
   mono = false,
   numeric = false,
-}: FieldProps & {
-  id: string
-  name: 'id' | 'name' | 'nameEn' | 'reportIntervalSec'
-  value: string
-  mono?: boolean
-  numeric?: boolean
-}) {
+}: DraftProps & { name: 'id' | 'name' | 'nameEn' | 'reportIntervalSec'; mono?: boolean; numeric?: boolean }) {
   const { t } = useTranslation()
+  const fieldId = `${id}-${name}`
   return (
-    <div className="field">
-      <label className="field__label" htmlFor={id}>
-        {t(`deviceAdmin.fields.${name}`)}
-      </label>
+    <Field htmlFor={fieldId} label={t(`deviceAdmin.fields.${name}`)}>
       <input
-        id={id}
+        id={fieldId}
         ref={fieldRef(name)}
         className={mono ? 'input input--mono' : 'input'}
         data-testid={`provision-${name}`}
-        value={value}
+        value={draft[name]}
         onChange={(event) => change({ [name]: event.target.value })}
         autoComplete="off"
         autoCapitalize="none"
         spellCheck={false}
         inputMode={numeric ? 'numeric' : undefined}
         aria-invalid={invalid === name || undefined}
-        aria-describedby={`${id}-hint`}
+        aria-describedby={`${fieldId}-hint`}
       />
-      <p className="field__hint" id={`${id}-hint`}>
+      <p className="field__hint" id={`${fieldId}-hint`}>
         {t(`deviceAdmin.hints.${name}`, { max: REPORT_INTERVAL_MAX_SEC })}
       </p>
-    </div>
+    </Field>
   )
 }
 
 /** The kinds of `DEVICE_KINDS`, by the names the overview gives them. */
-function KindField({ id, value, onChange }: { id: string; value: DeviceKind; onChange: (kind: DeviceKind) => void }) {
+function KindField({ id, draft, change }: DraftProps) {
   const { t } = useTranslation()
   return (
-    <div className="field">
-      <label className="field__label" htmlFor={`${id}-kind`}>
-        {t('deviceAdmin.fields.kind')}
-      </label>
-      <select
+    <Field htmlFor={`${id}-kind`} label={t('deviceAdmin.fields.kind')}>
+      <Select
         id={`${id}-kind`}
-        className="select"
-        data-testid="provision-kind"
-        value={value}
-        onChange={(event) => onChange(event.target.value as DeviceKind)}
-      >
-        {DEVICE_KINDS.map((kind) => (
-          <option key={kind} value={kind}>
-            {t(`kinds.${kind}`)}
-          </option>
-        ))}
-      </select>
-    </div>
+        testId="provision-kind"
+        value={draft.kind}
+        onChange={(kind) => change({ kind })}
+        options={DEVICE_KINDS.map((kind) => ({ value: kind, label: t(`kinds.${kind}`) }))}
+      />
+    </Field>
   )
 }
 
@@ -230,82 +182,58 @@ function KindField({ id, value, onChange }: { id: string; value: DeviceKind; onC
 function PlaceFields({
   id,
   draft,
-  sites,
-  site,
   change,
   fieldRef,
   invalid,
-}: FieldProps & { id: string; draft: ProvisionDraft; sites: Site[] | undefined; site: Site | undefined }) {
+  sites,
+  site,
+}: DraftProps & { sites: Site[] | undefined; site: Site | undefined }) {
   const { t } = useTranslation()
   const language = useLanguage()
-  const rooms = roomsFor(site, draft.buildingId)
+  const byName = (place: { id: string; name: string; nameEn?: string }) => ({
+    value: place.id,
+    label: localName(place, language),
+  })
   const pickBuilding = (buildingId: string) => {
     const keepsRoom = roomsFor(site, buildingId).some((room) => room.id === draft.roomId)
     change({ buildingId, ...(keepsRoom ? {} : { roomId: '' }) })
   }
   return (
     <>
-      <div className="field">
-        <label className="field__label" htmlFor={`${id}-site`}>
-          {t('deviceAdmin.fields.site')}
-        </label>
-        <select
+      <Field htmlFor={`${id}-site`} label={t('deviceAdmin.fields.site')}>
+        <Select
           id={`${id}-site`}
-          ref={fieldRef('siteId')}
-          className="select"
-          data-testid="provision-site"
+          selectRef={fieldRef('siteId')}
+          testId="provision-site"
           value={draft.siteId}
-          onChange={(event) => change({ siteId: event.target.value, buildingId: '', roomId: '' })}
-          aria-invalid={invalid === 'siteId' || undefined}
-        >
-          <option value="">{t('deviceAdmin.chooseSite')}</option>
-          {sites?.map((candidate) => (
-            <option key={candidate.id} value={candidate.id}>
-              {localName(candidate, language)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label className="field__label" htmlFor={`${id}-building`}>
-          {t('deviceAdmin.fields.building')}
-        </label>
-        <select
+          onChange={(siteId) => change({ siteId, buildingId: '', roomId: '' })}
+          invalid={invalid === 'siteId'}
+          none={t('deviceAdmin.chooseSite')}
+          options={sites?.map(byName) ?? []}
+        />
+      </Field>
+      <Field htmlFor={`${id}-building`} label={t('deviceAdmin.fields.building')}>
+        <Select
           id={`${id}-building`}
-          className="select"
-          data-testid="provision-building"
+          testId="provision-building"
           value={draft.buildingId}
           disabled={!site}
-          onChange={(event) => pickBuilding(event.target.value)}
-        >
-          <option value="">{t('deviceAdmin.noBuilding')}</option>
-          {site?.buildings.map((building) => (
-            <option key={building.id} value={building.id}>
-              {localName(building, language)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label className="field__label" htmlFor={`${id}-room`}>
-          {t('deviceAdmin.fields.room')}
-        </label>
-        <select
+          onChange={pickBuilding}
+          none={t('deviceAdmin.noBuilding')}
+          options={site?.buildings.map(byName) ?? []}
+        />
+      </Field>
+      <Field htmlFor={`${id}-room`} label={t('deviceAdmin.fields.room')}>
+        <Select
           id={`${id}-room`}
-          className="select"
-          data-testid="provision-room"
+          testId="provision-room"
           value={draft.roomId}
           disabled={!site}
-          onChange={(event) => change({ roomId: event.target.value })}
-        >
-          <option value="">{t('deviceAdmin.noRoom')}</option>
-          {rooms.map((room) => (
-            <option key={room.id} value={room.id}>
-              {localName(room, language)}
-            </option>
-          ))}
-        </select>
-      </div>
+          onChange={(roomId) => change({ roomId })}
+          none={t('deviceAdmin.noRoom')}
+          options={roomsFor(site, draft.buildingId).map(byName)}
+        />
+      </Field>
     </>
   )
 }

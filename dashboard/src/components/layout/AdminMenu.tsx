@@ -42,7 +42,7 @@ export function AdminMenu() {
           <path d="M1 1l5 5 5-5" fill="none" stroke="currentColor" strokeWidth="1.6" />
         </svg>
       </button>
-      <div className="admin-menu__panel" id={panelId} hidden={!open}>
+      <div className="menu-panel admin-menu__panel" id={panelId} hidden={!open}>
         {pages.map((page) => (
           <NavLink key={page.path} to={page.path} className="admin-menu__item" data-testid={page.testId}>
             {t(page.label)}

@@ -51,7 +51,7 @@ export function UserMenu({ user }: { user: UserView }) {
           <path d="M1 1l5 5 5-5" fill="none" stroke="currentColor" strokeWidth="1.6" />
         </svg>
       </button>
-      <div className="user-menu__panel" id={panelId} hidden={!open}>
+      <div className="menu-panel user-menu__panel" id={panelId} hidden={!open}>
         <p className="user-menu__account">
           <span className="user-menu__panel-name">{user.displayName}</span>
           <span className="user-menu__panel-meta">

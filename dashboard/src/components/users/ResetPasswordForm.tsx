@@ -3,7 +3,9 @@ import { useTranslation } from 'react-i18next'
 import { attempt } from '../../api.ts'
 import { PASSWORD_MIN_CHARS, passwordProblem } from '../../session/password-policy.ts'
 import { type ListedUser, setUserPassword } from '../../users/users-api.ts'
-import { checkError, FormError, requestError, type ShownError } from '../forms/FormError.tsx'
+import { Field } from '../forms/Field.tsx'
+import { checkError, requestError, type ShownError } from '../forms/FormError.tsx'
+import { FormFooter } from '../forms/FormFooter.tsx'
 import { PasswordInput } from '../forms/PasswordInput.tsx'
 import { PasswordRules } from '../forms/PasswordRules.tsx'
 
@@ -46,10 +48,11 @@ export function ResetPasswordForm({
 
   return (
     <form className="user-form" data-testid="user-password-form" noValidate onSubmit={(event) => void submit(event)}>
-      <div className="field user-form__password">
-        <label className="field__label" htmlFor={`${id}-password`}>
-          {t('users.newPasswordFor', { name: user.displayName })}
-        </label>
+      <Field
+        htmlFor={`${id}-password`}
+        label={t('users.newPasswordFor', { name: user.displayName })}
+        className="user-form__password"
+      >
         <PasswordInput
           id={`${id}-password`}
           testId="user-password-input"
@@ -62,16 +65,15 @@ export function ResetPasswordForm({
         />
         <PasswordRules id={`${id}-rules`} password={password} username={user.username} />
         <p className="field__hint">{t('users.resetHint')}</p>
-      </div>
-      <FormError error={error} testId="user-password-error" showDetail />
-      <div className="form-actions">
-        <button type="submit" className="button button--primary" data-testid="user-password-submit" disabled={pending}>
-          {t('users.setPassword')}
-        </button>
-        <button type="button" className="button" data-testid="user-password-cancel" onClick={onCancel}>
-          {t('users.cancel')}
-        </button>
-      </div>
+      </Field>
+      <FormFooter
+        testId="user-password"
+        error={error}
+        submitLabel={t('users.setPassword')}
+        cancelLabel={t('users.cancel')}
+        pending={pending}
+        onCancel={onCancel}
+      />
     </form>
   )
 }

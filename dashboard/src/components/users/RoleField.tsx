@@ -1,5 +1,7 @@
 import { ROLE_PERMISSIONS, USER_ROLES, type UserRole } from '@fm/protocol'
 import { useTranslation } from 'react-i18next'
+import { Field } from '../forms/Field.tsx'
+import { Select } from '../forms/Select.tsx'
 
 interface RoleFieldProps {
   id: string
@@ -13,24 +15,15 @@ interface RoleFieldProps {
 export function RoleField({ id, value, onChange, disabled = false, hint }: RoleFieldProps) {
   const { t } = useTranslation()
   return (
-    <div className="field">
-      <label className="field__label" htmlFor={id}>
-        {t('users.fields.role')}
-      </label>
-      <select
+    <Field htmlFor={id} label={t('users.fields.role')}>
+      <Select
         id={id}
-        className="select"
-        data-testid="user-form-role"
+        testId="user-form-role"
         value={value}
         disabled={disabled}
-        onChange={(event) => onChange(event.target.value as UserRole)}
-      >
-        {USER_ROLES.map((role) => (
-          <option key={role} value={role}>
-            {t(`roles.${role}`)}
-          </option>
-        ))}
-      </select>
+        onChange={onChange}
+        options={USER_ROLES.map((role) => ({ value: role, label: t(`roles.${role}`) }))}
+      />
       <p className="field__hint">{hint ?? t(`roleHints.${value}`)}</p>
       <details className="role-permissions">
         <summary>{t('users.permissionsOf', { role: t(`roles.${value}`) })}</summary>
@@ -42,6 +35,6 @@ export function RoleField({ id, value, onChange, disabled = false, hint }: RoleF
           ))}
         </ul>
       </details>
-    </div>
+    </Field>
   )
 }

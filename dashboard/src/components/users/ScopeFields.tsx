@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next'
 import { localName } from '../../i18n/format.ts'
 import { useLanguage } from '../../i18n/i18n.ts'
 import { parseSiteIds } from '../../users/user-policy.ts'
+import { Field } from '../forms/Field.tsx'
 
 interface ScopeFieldsProps {
   id: string
@@ -72,10 +73,7 @@ export function ScopeFields({ id, scope, onChange, sites, invalid = false }: Sco
             ))}
           </div>
         ) : (
-          <div className="field">
-            <label className="field__label field__label--minor" htmlFor={`${id}-site-ids`}>
-              {t('users.scope.siteIds')}
-            </label>
+          <Field htmlFor={`${id}-site-ids`} label={t('users.scope.siteIds')} minor>
             <input
               id={`${id}-site-ids`}
               className="input"
@@ -89,7 +87,7 @@ export function ScopeFields({ id, scope, onChange, sites, invalid = false }: Sco
                 onChange({ ...scope, siteIds: parseSiteIds(event.target.value) })
               }}
             />
-          </div>
+          </Field>
         ))}
       {scope.buildingIds.length > 0 && (
         <p className="field__hint">{t('users.scope.buildingsKept', { buildings: scope.buildingIds.join(', ') })}</p>

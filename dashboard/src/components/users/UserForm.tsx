@@ -5,7 +5,9 @@ import { attempt } from '../../api.ts'
 import { PASSWORD_MIN_CHARS, passwordProblem } from '../../session/password-policy.ts'
 import { displayNameProblem, sameScope, scopeProblem, usernameProblem } from '../../users/user-policy.ts'
 import { createUser, type ListedUser, type UserChange, updateUser } from '../../users/users-api.ts'
-import { checkError, FormError, requestError, type ShownError } from '../forms/FormError.tsx'
+import { Field } from '../forms/Field.tsx'
+import { checkError, requestError, type ShownError } from '../forms/FormError.tsx'
+import { FormFooter } from '../forms/FormFooter.tsx'
 import { PasswordInput } from '../forms/PasswordInput.tsx'
 import { PasswordRules } from '../forms/PasswordRules.tsx'
 import { RoleField } from './RoleField.tsx'
@@ -90,10 +92,7 @@ export function UserForm(props: UserFormProps) {
     <form className="user-form" data-testid="user-form" noValidate onSubmit={(event) => void submit(event)}>
       <div className="user-form__grid">
         {!editing && (
-          <div className="field">
-            <label className="field__label" htmlFor={`${id}-username`}>
-              {t('users.fields.username')}
-            </label>
+          <Field htmlFor={`${id}-username`} label={t('users.fields.username')}>
             <input
               id={`${id}-username`}
               ref={usernameRef}
@@ -107,12 +106,9 @@ export function UserForm(props: UserFormProps) {
               aria-invalid={code === 'username' || code === 'FM_ERR_USER_EXISTS' || undefined}
             />
             <p className="field__hint">{t('users.usernameHint')}</p>
-          </div>
+          </Field>
         )}
-        <div className="field">
-          <label className="field__label" htmlFor={`${id}-name`}>
-            {t('users.fields.displayName')}
-          </label>
+        <Field htmlFor={`${id}-name`} label={t('users.fields.displayName')}>
           <input
             id={`${id}-name`}
             ref={nameRef}
@@ -124,7 +120,7 @@ export function UserForm(props: UserFormProps) {
             aria-invalid={code === 'display-name' || undefined}
           />
           <p className="field__hint">{t('users.displayNameHint')}</p>
-        </div>
+        </Field>
         <RoleField
           id={`${id}-role`}
           value={role}
@@ -140,10 +136,7 @@ export function UserForm(props: UserFormProps) {
           invalid={code === 'scope-empty' || code === 'site-id'}
         />
         {!editing && (
-          <div className="field">
-            <label className="field__label" htmlFor={`${id}-password`}>
-              {t('users.fields.password')}
-            </label>
+          <Field htmlFor={`${id}-password`} label={t('users.fields.password')}>
             <PasswordInput
               id={`${id}-password`}
               testId="user-form-password"
@@ -158,18 +151,17 @@ export function UserForm(props: UserFormProps) {
             />
             <PasswordRules id={`${id}-rules`} password={password} username={username.trim()} />
             <p className="field__hint">{t('users.passwordHint')}</p>
-          </div>
+          </Field>
         )}
       </div>
-      <FormError error={error} testId="user-form-error" showDetail />
-      <div className="form-actions">
-        <button type="submit" className="button button--primary" data-testid="user-form-submit" disabled={pending}>
-          {editing ? t('users.save') : t('users.create')}
-        </button>
-        <button type="button" className="button" data-testid="user-form-cancel" onClick={props.onCancel}>
-          {t('users.cancel')}
-        </button>
-      </div>
+      <FormFooter
+        testId="user-form"
+        error={error}
+        submitLabel={editing ? t('users.save') : t('users.create')}
+        cancelLabel={t('users.cancel')}
+        pending={pending}
+        onCancel={props.onCancel}
+      />
     </form>
   )
 }

@@ -5,6 +5,7 @@ import { attempt } from '../../api.ts'
 import { localName } from '../../i18n/format.ts'
 import { useLanguage } from '../../i18n/i18n.ts'
 import { type ListedUser, updateUser } from '../../users/users-api.ts'
+import { AdminTableHead } from '../admin/AdminTableHead.tsx'
 import { FormError, requestError, type ShownError } from '../forms/FormError.tsx'
 import { ResetPasswordForm } from './ResetPasswordForm.tsx'
 import { UserForm } from './UserForm.tsx'
@@ -26,6 +27,9 @@ interface UserTableProps {
   onChanged: (user: ListedUser, what: 'edited' | 'disabled' | 'enabled') => void
   onPasswordSet: (user: ListedUser) => void
 }
+
+/** The columns before the buttons, by their key under `users.fields`. */
+const FIELDS = ['username', 'displayName', 'role', 'scope', 'status'] as const
 
 type Open = { id: string; panel: 'edit' | 'password' } | undefined
 
@@ -66,19 +70,8 @@ export function UserTable({ users, sites, selfId, onChanged, onPasswordSet }: Us
   }
 
   return (
-    <table className="users-table" data-testid="users-table">
-      <thead>
-        <tr>
-          <th scope="col">{t('users.fields.username')}</th>
-          <th scope="col">{t('users.fields.displayName')}</th>
-          <th scope="col">{t('users.fields.role')}</th>
-          <th scope="col">{t('users.fields.scope')}</th>
-          <th scope="col">{t('users.fields.status')}</th>
-          <th scope="col">
-            <span className="visually-hidden">{t('users.actions')}</span>
-          </th>
-        </tr>
-      </thead>
+    <table className="admin-table users-table" data-testid="users-table">
+      <AdminTableHead columns={FIELDS.map((key) => t(`users.fields.${key}`))} actions={t('users.actions')} />
       <tbody>
         {users.map((user) => {
           const status = statusOf(user, now)
@@ -87,29 +80,29 @@ export function UserTable({ users, sites, selfId, onChanged, onPasswordSet }: Us
           return (
             <Fragment key={user.id}>
               <tr
-                className="users-table__row"
+                className="admin-table__row"
                 data-testid="user-row"
                 data-username={user.username}
                 data-role={user.role}
                 data-status={status}
               >
-                <td data-label={t('users.fields.username')} className="users-table__username">
+                <td data-label={t('users.fields.username')} className="admin-table__mono">
                   <span>
                     {user.username}
                     {self && <span className="users-table__self"> {t('users.you')}</span>}
                   </span>
                 </td>
-                <td data-label={t('users.fields.displayName')} className="users-table__name">
+                <td data-label={t('users.fields.displayName')} className="admin-table__strong">
                   {user.displayName}
                 </td>
                 <td data-label={t('users.fields.role')}>{t(`roles.${user.role}`)}</td>
                 <td data-label={t('users.fields.scope')}>{scopeText(user)}</td>
                 <td data-label={t('users.fields.status')}>
-                  <span className="user-status" data-status={status} data-testid="user-status">
+                  <span className="admin-table__badge user-status" data-status={status} data-testid="user-status">
                     {t(`users.status.${status}`)}
                   </span>
                 </td>
-                <td className="users-table__actions">
+                <td className="admin-table__actions">
                   <button
                     type="button"
                     className="button button--small"
@@ -143,15 +136,15 @@ export function UserTable({ users, sites, selfId, onChanged, onPasswordSet }: Us
                 </td>
               </tr>
               {rowError?.id === user.id && (
-                <tr className="users-table__panel">
-                  <td colSpan={6}>
+                <tr className="admin-table__panel">
+                  <td colSpan={FIELDS.length + 1}>
                     <FormError error={rowError.error} testId="user-row-error" showDetail />
                   </td>
                 </tr>
               )}
               {panel && (
-                <tr className="users-table__panel" data-testid="user-panel" data-panel={panel}>
-                  <td colSpan={6}>
+                <tr className="admin-table__panel" data-testid="user-panel" data-panel={panel}>
+                  <td colSpan={FIELDS.length + 1}>
                     {panel === 'edit' ? (
                       <UserForm
                         mode="edit"
