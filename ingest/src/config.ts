@@ -40,6 +40,12 @@ export interface IngestConfig {
    * Health warns from 80 %; at 100 % ingest stops acknowledging readings and the broker keeps them.
    */
   readonly spoolMaxBytes: number
+  /**
+   * How long a device that went silent waits for the rest of its gateway or room before its own comms-loss alarm
+   * (`FM_INGEST_COMMS_SETTLE_MS`): long enough for every device behind a failed gateway to be found silent too, so
+   * that one group alarm is raised instead of one per device.
+   */
+  readonly commsSettleMs: number
   /** The InfluxDB 2.x time series, when INFLUX_URL and its companions are set; otherwise the embedded one. */
   readonly influx?: InfluxConfig
 }
@@ -141,6 +147,7 @@ export function loadConfig(env: Env): IngestConfig {
     statusIntervalMs: integer(env, 'FM_INGEST_STATUS_INTERVAL_MS', 2000, 100, 3_600_000, problems),
     registryReloadMs: integer(env, 'FM_INGEST_REGISTRY_RELOAD_MS', 30_000, 100, 3_600_000, problems),
     spoolMaxBytes: integer(env, 'FM_INGEST_SPOOL_MAX_MB', 512, 1, 1_048_576, problems) * MIB,
+    commsSettleMs: integer(env, 'FM_INGEST_COMMS_SETTLE_MS', 30_000, 0, 3_600_000, problems),
     ...(influx ? { influx } : {}),
   }
   // The password is taken verbatim (no trim): leading or trailing spaces may be part of it.

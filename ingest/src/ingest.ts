@@ -7,8 +7,13 @@
  *
  * Nothing the broker accepted is lost: the PUBACK of a QoS 1 reading or event is held until it is written or spooled
  * (held-acks.ts), so a message ingest had not made durable when it stopped, crashed or refused it is delivered again.
+ *
+ * The alarm engine (alarm-engine.ts) is told of every message as the last step of its channel and ticks every
+ * second; each alarm change it makes is published on `fm/services/ingest/alarms/<siteId>` (QoS 1, not retained).
  */
 import {
+  type AlarmChange,
+  alarmChangeTopic,
   channelFilter,
   DEVICE_CHANNELS,
   type DeviceAddress,
@@ -17,10 +22,12 @@ import {
   type IngestStatus,
   type MqttRejection,
   parseTopic,
+  RULE_CHANGES_FILTER,
   serviceStatusTopic,
 } from '@fm/protocol'
-import type { DeviceRecord, Store, TimeSeriesStore } from '@fm/store'
+import type { AlarmUpdate, DeviceRecord, Store, TimeSeriesStore } from '@fm/store'
 import type { Logger } from 'pino'
+import { createAlarmEngine } from './alarm-engine.ts'
 import type { IngestConfig } from './config.ts'
 import { createDeviceRegistry } from './device-registry.ts'
 import { type AckTicket, MAX_HELD_ACKS } from './held-acks.ts'
@@ -58,6 +65,13 @@ const LOG_WINDOW_MS = 60_000
 const EXCERPT_CHARS = 120
 /** Longest wait for the broker's PUBACK of a status; it bounds how long stop() can hang on a stuck broker. */
 const STATUS_PUBACK_TIMEOUT_MS = 5000
+const RULE_CHANGES_PREFIX = RULE_CHANGES_FILTER.slice(0, -1)
+/** How often alarm delays, silent devices and expired shelves are checked. */
+const ALARM_TICK_MS = 1000
+
+function isRuleChange(topic: string): boolean {
+  return topic.startsWith(RULE_CHANGES_PREFIX) && !topic.slice(RULE_CHANGES_PREFIX.length).includes('/')
+}
 
 function addressOf(message: DeviceMessage): DeviceAddress {
   switch (message.channel) {
@@ -87,7 +101,6 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
   const sinks = createSinks(config, deps, spool, now)
   const writer = sinks.readings
   const queues = [sinks.readings, sinks.states, sinks.events]
-  const pipelines = createPipelines(sinks, logger)
   const rejectionLog = createLogLimiter({
     limit: LOG_LIMIT,
     windowMs: LOG_WINDOW_MS,
@@ -107,6 +120,17 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
   let intakeClosed = false
   /** QoS 1 messages refused (left with the broker) since start. */
   let deferred = 0
+  /** Alarm changes made before the session existed (at start); the session sends them once connected. */
+  let unannounced: AlarmUpdate[] = []
+  let alarmPublishFailures = 0
+  const alarms = createAlarmEngine({
+    store: deps.store,
+    now,
+    commsSettleMs: config.commsSettleMs,
+    onChange: publishAlarm,
+    onError: alarmFailed,
+  })
+  const pipelines = createPipelines(sinks, alarms, logger)
 
   function reject(topic: string, payload: Buffer, code: MqttRejection, reason: string): void {
     counters.reject(code)
@@ -118,6 +142,43 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
   function fail(step: string, topic: string, error: unknown): void {
     counters.stepFailed()
     if (failureLog.admit(step, now())) logger.error({ err: error, step, topic }, 'ingest step failed')
+  }
+
+  function alarmFailed(part: string, error: unknown): void {
+    const step = `alarms.${part}`
+    if (failureLog.admit(step, now())) logger.error({ err: error, step }, 'alarm engine failed; retrying on next tick')
+  }
+
+  /** Announces an alarm change to the api instances and integrations; the change itself is in the store already. */
+  function publishAlarm(update: AlarmUpdate): void {
+    if (!session) {
+      unannounced.push(update)
+      return
+    }
+    const change: AlarmChange = { alarm: update.alarm, transition: update.transition, ts: update.ts }
+    const topic = alarmChangeTopic('ingest', update.alarm.siteId)
+    session.publish(topic, JSON.stringify(change)).catch((error: unknown) => {
+      alarmPublishFailures += 1
+      if (failureLog.admit('alarms.publish', now())) logger.warn({ err: error, topic }, 'alarm change not published')
+    })
+  }
+
+  function tickAlarms(): void {
+    try {
+      alarms.tick(now())
+    } catch (error) {
+      alarmFailed('tick', error)
+    }
+  }
+
+  /** The api changed a rule override: read them again now rather than at the next periodic reload. */
+  function reloadRules(topic: string): void {
+    try {
+      alarms.reload()
+      logger.info({ topic }, 'alarm rules reloaded')
+    } catch (error) {
+      logger.error({ err: error, topic }, 'reloading the alarm rules failed; keeping the rules loaded before')
+    }
   }
 
   /**
@@ -153,6 +214,10 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
       // a connection that refuses takes nothing more (PUBACKs go in order); a stopping ingest takes nothing new
       if (ack && (!ack.accepted || intakeClosed)) {
         defer(ack, 'ingest is stopping')
+        return
+      }
+      if (isRuleChange(topic)) {
+        reloadRules(topic)
         return
       }
       if (isStaleRetained(topic, retained)) return
@@ -227,8 +292,10 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
 
   async function start(): Promise<void> {
     if (session || stopping) throw new Error('ingest can be started once; create another to start again')
-    // Before the first CONNACK: a resumed session delivers queued messages at once, and they need the registry.
+    // Before the first CONNACK: a resumed session delivers queued messages at once, and they need the registry and
+    // the open alarms.
     registry.load()
+    alarms.start()
     // What an earlier run spooled goes first; new batches queue behind it until it is drained.
     writer.start()
     session = openMqttSession({
@@ -237,7 +304,7 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
       username: config.mqttUsername,
       password: config.mqttPassword,
       clientId: config.clientId,
-      subscriptions: DEVICE_CHANNELS.map(channelFilter),
+      subscriptions: [...DEVICE_CHANNELS.map(channelFilter), RULE_CHANGES_FILTER],
       // Fixed at CONNECT time, so its counters say nothing: `online: false` is the message.
       will: { topic: INGEST_STATUS_TOPIC, payload: JSON.stringify(counters.status(false, now())) },
       logger,
@@ -246,11 +313,14 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
       onRefused,
       onConnect: () => void publishStatus(true),
     })
+    for (const update of unannounced) publishAlarm(update)
+    unannounced = []
     timers = [
       // On time even when the batch is small: the PUBACKs of its messages wait for it.
       setInterval(() => void flushAndResume(), config.flushIntervalMs),
       setInterval(tick, config.statusIntervalMs),
       setInterval(reloadRegistry, config.registryReloadMs),
+      setInterval(tickAlarms, ALARM_TICK_MS),
     ]
     await session.ready
   }
@@ -301,6 +371,7 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
         deferred,
         dropped: readings.dropped,
         duplicates: readings.duplicates,
+        alarms: { ...alarms.counts(), publishFailures: alarmPublishFailures },
       }
     },
     placeOf(deviceId) {

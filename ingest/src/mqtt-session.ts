@@ -60,6 +60,11 @@ export interface MqttSession {
   /** Publishes a retained QoS 1 message and waits for its PUBACK, at most `timeoutMs`. */
   publishRetained(topic: string, payload: string, timeoutMs: number): Promise<void>
   /**
+   * Publishes a QoS 1 message, not retained, and resolves on its PUBACK. While the broker is away, mqtt.js keeps it
+   * in memory and sends it on reconnect.
+   */
+  publish(topic: string, payload: string): Promise<void>
+  /**
    * Disconnects cleanly and connects again at once, for the broker to deliver what this connection refused: MQTT 3.1.1
    * delivers unacknowledged messages again only on a new connection [MQTT-4.4.0-1].
    */
@@ -228,6 +233,9 @@ export function openMqttSession(options: MqttSessionOptions): MqttSession {
     },
     publishRetained(topic, payload, timeoutMs) {
       return withTimeout(client.publishAsync(topic, payload, { qos: 1, retain: true }), timeoutMs, `publish ${topic}`)
+    },
+    async publish(topic, payload) {
+      await client.publishAsync(topic, payload, { qos: 1, retain: false })
     },
     async end() {
       ended = true

@@ -3,6 +3,7 @@
  * `ratePerSec` is the accepted rate over the last status interval.
  */
 import { type IngestStatus, MQTT_REJECTIONS, type MqttRejection } from '@fm/protocol'
+import type { AlarmCounts } from './alarm-writer.ts'
 
 /** What `Ingest.stats()` returns: the published status plus what only an operator or a test needs. */
 export interface IngestStats extends IngestStatus {
@@ -18,6 +19,8 @@ export interface IngestStats extends IngestStatus {
   dropped: number
   /** Readings received again identical to a recent one (a QoS 1 duplicate) and not written twice. */
   duplicates: number
+  /** Alarm changes made since start, and how many of their announcements the broker did not take. */
+  alarms: AlarmCounts & { publishFailures: number }
 }
 
 export interface IngestCounters {

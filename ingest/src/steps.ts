@@ -1,12 +1,15 @@
 /**
  * What happens to an accepted message: a fixed, named list of steps per channel. Each step runs on its own, so a
- * throw in one is reported and the next still runs. Steps only queue work; the queues write in batches.
+ * throw in one is reported and the next still runs. Steps queue the writes, which the queues make in batches; the
+ * alarm steps come last and write only on a transition (alarm-engine.ts), so a failing alarm engine never keeps a
+ * reading, a status or an event from being stored.
  *
- * Rule evaluation, alarms and work orders (ARCHITECTURE, the walk of one reading) join these lists as further steps.
+ * Work orders (ARCHITECTURE, the walk of one reading) join these lists as further steps.
  */
 import type { DeviceEvent, DeviceMessage, FieldValue, Reading } from '@fm/protocol'
 import type { DeviceStateUpdate } from '@fm/store'
 import type { Logger } from 'pino'
+import type { AlarmEngine } from './alarm-engine.ts'
 import type { AckTicket, Completion } from './held-acks.ts'
 
 /** Where a step hands its work; `done` is called once the item is durable. */
@@ -76,7 +79,10 @@ function mergeTs(reading: Reading, { receivedAt }: Receipt): number {
   return Math.min(reading.ts, receivedAt)
 }
 
-export function createPipelines(sinks: Sinks, logger: Logger): Pipelines {
+/** What the alarm engine is told of each message. */
+export type AlarmSteps = Pick<AlarmEngine, 'reading' | 'status' | 'sighting'>
+
+export function createPipelines(sinks: Sinks, alarms: AlarmSteps, logger: Logger): Pipelines {
   return {
     telemetry: [
       // The PUBACK waits for the time series (or the spool); the latest values below do not hold it: the next
@@ -94,6 +100,7 @@ export function createPipelines(sinks: Sinks, logger: Logger): Pipelines {
           }),
       },
       { name: 'markSeen', run: ({ reading }, receipt) => markSeen(sinks, reading.deviceId, receipt) },
+      { name: 'evaluateAlarms', run: ({ reading }, { receivedAt }) => alarms.reading(reading, receivedAt) },
     ],
     status: [
       {
@@ -110,15 +117,21 @@ export function createPipelines(sinks: Sinks, logger: Logger): Pipelines {
           if (status.online && !receipt.retained) markSeen(sinks, status.deviceId, receipt)
         },
       },
+      {
+        name: 'watchLiveness',
+        run: ({ status }, { receivedAt, retained }) => alarms.status(status, receivedAt, retained),
+      },
     ],
     event: [
       { name: 'queueEvent', run: ({ event }, receipt) => pushDurably(sinks.events, event, receipt) },
       { name: 'markSeen', run: ({ event }, receipt) => markSeen(sinks, event.deviceId, receipt) },
+      { name: 'watchLiveness', run: ({ event }, { receivedAt }) => alarms.sighting(event.deviceId, receivedAt) },
     ],
     ack: [
       // Command tracking arrives with the commands issue; until then an ack only proves the device is alive.
       { name: 'logAck', run: ({ ack }) => logger.debug({ ack }, 'command acknowledged') },
       { name: 'markSeen', run: ({ ack }, receipt) => markSeen(sinks, ack.deviceId, receipt) },
+      { name: 'watchLiveness', run: ({ ack }, { receivedAt }) => alarms.sighting(ack.deviceId, receivedAt) },
     ],
   }
 }

@@ -31,6 +31,7 @@ describe('loadConfig', () => {
       statusIntervalMs: 2000,
       registryReloadMs: 30_000,
       spoolMaxBytes: 512 * 1024 * 1024,
+      commsSettleMs: 30_000,
     })
     expect(Object.isFrozen(config)).toBe(true)
   })
@@ -47,6 +48,7 @@ describe('loadConfig', () => {
       FM_INGEST_STATUS_INTERVAL_MS: '10000',
       FM_INGEST_REGISTRY_RELOAD_MS: '60000',
       FM_INGEST_SPOOL_MAX_MB: '2',
+      FM_INGEST_COMMS_SETTLE_MS: '0',
       INFLUX_URL: 'http://influx.example.cn:8086',
       INFLUX_TOKEN: 'tok',
       INFLUX_ORG: 'acme',
@@ -56,6 +58,7 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ flushIntervalMs: 100, statusIntervalMs: 10000, mqttUsername: 'svc-ingest-2' })
     expect(config.registryReloadMs).toBe(60_000)
     expect(config.spoolMaxBytes).toBe(2 * 1024 * 1024)
+    expect(config.commsSettleMs).toBe(0)
     expect(config.influx).toEqual({ url: 'http://influx.example.cn:8086', token: 'tok', org: 'acme', bucket: 'fm' })
   })
 
@@ -74,6 +77,7 @@ describe('loadConfig', () => {
     [{ ...SECRET, FM_INGEST_STATUS_INTERVAL_MS: '-5' }, 'FM_INGEST_STATUS_INTERVAL_MS must be an integer'],
     [{ ...SECRET, FM_INGEST_REGISTRY_RELOAD_MS: '10' }, 'FM_INGEST_REGISTRY_RELOAD_MS must be an integer from 100'],
     [{ ...SECRET, FM_INGEST_SPOOL_MAX_MB: '0' }, 'FM_INGEST_SPOOL_MAX_MB must be an integer from 1'],
+    [{ ...SECRET, FM_INGEST_COMMS_SETTLE_MS: '2h' }, 'FM_INGEST_COMMS_SETTLE_MS must be an integer from 0'],
     [
       { ...SECRET, INFLUX_URL: 'http://127.0.0.1:8086', INFLUX_TOKEN: 't', INFLUX_ORG: 'o' },
       'INFLUX_BUCKET is required',

@@ -156,6 +156,15 @@ export function alarmChangeTopic(service: 'ingest' | 'api', siteId: string): str
   return `fm/services/${service}/alarms/${siteId}`
 }
 
+/**
+ * The api announces a change to a site's alarm rule overrides on `fm/services/api/rules/<siteId>` (QoS 1, any
+ * small JSON body); ingest then reads the site's overrides from the store again. The store is the truth.
+ */
+export const RULE_CHANGES_FILTER = 'fm/services/api/rules/+'
+export function ruleChangesTopic(siteId: string): string {
+  return `fm/services/api/rules/${siteId}`
+}
+
 /** Flood (EEMUA 191): more than FLOOD_START alarms raised in FLOOD_WINDOW_MS starts it, fewer than FLOOD_END ends it. */
 export const FLOOD_WINDOW_MS = 10 * 60 * 1000
 export const FLOOD_START = 10

@@ -49,6 +49,8 @@ export {
   OutOfServiceInput,
   PRIORITY_DISTRIBUTION_TARGET,
   PRIORITY_EXPECTATIONS,
+  RULE_CHANGES_FILTER,
+  ruleChangesTopic,
   ShelveInput,
   STANDING_MS,
 } from './alarms.ts'

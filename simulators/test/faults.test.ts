@@ -119,6 +119,14 @@ const EXPECTATIONS: Record<ModelFaultName, Expectation> = {
       expect(scans('cp-02')).toBe(2)
     },
   },
+  'battery-low': {
+    device: 'cp-03',
+    minutes: 2,
+    check: (ticks, seen) => {
+      expect(Number(valuesOf(seen[59] ?? ticks, 'cp-03').battery_pct)).toBeLessThan(20)
+      expect(Number(valuesOf(ticks, 'cp-03').battery_pct)).toBeCloseTo(12, 0)
+    },
+  },
 }
 
 let manifest: SiteManifest
@@ -153,6 +161,13 @@ describe('faults', () => {
     simulation.clearFault('pump-low-1')
     const ticks = run(simulation, at(19.95), 0.01, 1000)
     expect(valuesOf(ticks, 'pump-low-1')).toMatchObject({ fault: false, fault_code: 0 })
+  })
+
+  it('clear after battery-low is the battery change: a new cell reads 100 %', () => {
+    const { simulation } = withFault('cp-03', 'battery-low', 2)
+    simulation.clearFault('cp-03')
+    const ticks = run(simulation, at(19.95), 0.01, 1000)
+    expect(valuesOf(ticks, 'cp-03').battery_pct).toBe(100)
   })
 
   it('clear after a fire sends every point back to normal and resets the panel', () => {

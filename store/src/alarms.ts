@@ -5,8 +5,8 @@
  * - One row per (device, rule), UNIQUE: two readings that raise the same alarm at once, even from two processes,
  *   meet on that row; the second is a no-op or a re-trigger, never a second alarm.
  * - A raise while the condition already holds changes nothing (answers undefined); a raise after the condition
- *   cleared, while the alarm is not back to normal, is a re-trigger (`count` + 1); a raise from normal starts a new
- *   occurrence on the same row.
+ *   cleared, while the alarm is not back to normal, is a re-trigger (`count` + 1, unacknowledged again); a raise from
+ *   normal starts a new occurrence on the same row.
  * - The journal is append-only (triggers), like the audit log.
  *
  * See `protocol/src/alarms.ts` for the states and what suppression means.
@@ -386,7 +386,9 @@ export function createAlarms(db: SqliteDatabase): AlarmStore {
       ack_required: input.ack === 'required' ? 1 : 0,
     }
     if (!isNormal(row)) {
-      return apply(row, { ...common, count: row.count + 1 }, 'retriggered', ts, undefined, {
+      // the condition came back: someone must look again, even at a latched fire alarm acknowledged before
+      const unacknowledged: Changes = { acknowledged: 0, acknowledged_at: null, acknowledged_by: null }
+      return apply(row, { ...common, ...unacknowledged, count: row.count + 1 }, 'retriggered', ts, undefined, {
         value: input.value ?? null,
       })
     }

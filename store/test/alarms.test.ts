@@ -144,6 +144,11 @@ describe('latched alarms (fire)', () => {
     const cleared = store.clearAlarm('fap-1', 'fire-alarm-panel.fire', T + MIN)
     expect(cleared?.alarm).toMatchObject({ active: true, conditionActive: false, state: 'unack' })
     store.acknowledgeAlarm(id, GUARD, T + 2 * MIN)
+    // a second detector before the reset: a new fire to look at, not an old one already acknowledged
+    const again = store.raiseAlarm(fire(T + 2 * MIN + 1))
+    expect(again?.alarm).toMatchObject({ state: 'unack', count: 2 })
+    store.clearAlarm('fap-1', 'fire-alarm-panel.fire', T + 2 * MIN + 2)
+    store.acknowledgeAlarm(id, GUARD, T + 2 * MIN + 3)
     const reset = store.resetAlarm(id, GUARD, T + 3 * MIN)
 
     expect(reset.alarm.state).toBe('normal')

@@ -78,6 +78,11 @@ export const FAULTS = {
     layer: 'model',
     effect: 'the guard skips this checkpoint: no scan events while the rest of the route is scanned',
   },
+  'battery-low': {
+    kinds: ['patrol-checkpoint'],
+    layer: 'model',
+    effect: 'a worn-out cell: battery_pct falls under 20 % within a minute and settles near 12 %; clear is a new cell',
+  },
   silent: {
     kinds: DEVICE_KINDS,
     layer: 'transport',

@@ -7,7 +7,7 @@
 import type { DeviceSpec } from '@fm/protocol'
 import { createRandom, deriveSeed, type Random, uniform } from '../random.ts'
 import { type ModelEvent, numberAttribute, type StepResult, stringAttribute } from './device-model.ts'
-import { round } from './dynamics.ts'
+import { approach, round } from './dynamics.ts'
 import type { CompoundEnvironment } from './environment.ts'
 import type { ModelFault } from './faults.ts'
 
@@ -17,6 +17,9 @@ const LEG_MIN_MIN = 3
 const LEG_MAX_MIN = 7
 /** Battery of an NFC/BLE checkpoint lasts years: about 1.5 % a month. */
 const BATTERY_DRAIN_PCT_PER_MS = 1.5 / (30 * 24 * 3_600_000)
+/** Where a worn-out cell settles, reached with a short time constant (see the fast-forward note in faults.ts). */
+const WORN_CELL_PCT = 12
+const WORN_CELL_TAU_SEC = 20
 /** Shifts change at 08:00 and 20:00 (交接班). */
 const DAY_SHIFT_START_H = 8
 const DAY_SHIFT_END_H = 20
@@ -29,6 +32,8 @@ export interface PatrolCheckpointState {
   readonly dayGuard: string
   readonly nightGuard: string
   readonly batteryPct: number
+  /** The cell wore out (fault `battery-low`); once the fault is cleared, it has been replaced. */
+  readonly wornCell: boolean
   readonly fault: ModelFault<'patrol-checkpoint'> | null
 }
 
@@ -46,6 +51,7 @@ export function initialPatrolCheckpoint(spec: DeviceSpec, rand: Random): PatrolC
     dayGuard: stringAttribute(spec, 'guard_day', 'guard-012'),
     nightGuard: stringAttribute(spec, 'guard_night', 'guard-027'),
     batteryPct: uniform(rand, 60, 95),
+    wornCell: false,
     fault: null,
   }
 }
@@ -83,6 +89,16 @@ export function stepPatrolCheckpoint(
       method: 'nfc',
     })
   }
-  const next = { ...state, batteryPct: Math.max(5, state.batteryPct - BATTERY_DRAIN_PCT_PER_MS * dtMs) }
+  const next = stepBattery(state, dtMs)
   return { state: next, values: { battery_pct: round(next.batteryPct, 1) }, events }
+}
+
+/** The cell drains over years; a worn-out one reads low within a minute, and the technician replaces it. */
+function stepBattery(state: PatrolCheckpointState, dtMs: number): PatrolCheckpointState {
+  if (state.fault === 'battery-low') {
+    const batteryPct = approach(state.batteryPct, WORN_CELL_PCT, WORN_CELL_TAU_SEC, dtMs / 1000)
+    return { ...state, batteryPct, wornCell: true }
+  }
+  if (state.wornCell) return { ...state, batteryPct: 100, wornCell: false }
+  return { ...state, batteryPct: Math.max(5, state.batteryPct - BATTERY_DRAIN_PCT_PER_MS * dtMs) }
 }
