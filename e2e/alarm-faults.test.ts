@@ -193,6 +193,16 @@ const FAULT_CASES: Record<DeviceKind, FaultCase[]> = {
       threshold: ['cable_temp_c', 70],
     },
     {
+      device: 'ap-b4',
+      fault: 'phase-loss',
+      rule: 'electrical-panel.voltage-loss',
+      // phase C lost: Ubc and Uca collapse while Uab stays; the worst line voltage counts
+      holds: (v) => Math.min(num(v, 'uab_v'), num(v, 'ubc_v'), num(v, 'uca_v')) < 304,
+      clears: (v) => Math.min(num(v, 'uab_v'), num(v, 'ubc_v'), num(v, 'uca_v')) >= 319,
+      faultMin: 2,
+      recoverMin: 2,
+    },
+    {
       device: 'ap-pump-dw',
       fault: 'breaker-trip',
       rule: 'electrical-panel.breaker-tripped',

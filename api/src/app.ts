@@ -17,6 +17,7 @@ import { type FastifyBaseLogger, type FastifyInstance, fastify, type RawServerDe
 import type { Logger } from 'pino'
 import { Server } from 'socket.io'
 import packageJson from '../package.json' with { type: 'json' }
+import { startSuppressionExpiry } from './alarm-changes.ts'
 import { authRoutes } from './auth/routes.ts'
 import { registerSessions, SESSION_COOKIE } from './auth/session.ts'
 import type { ApiConfig } from './config.ts'
@@ -24,6 +25,10 @@ import { registerDashboard } from './dashboard.ts'
 import { handleError } from './error-handler.ts'
 import type { Live, LiveServer } from './live.ts'
 import { LiveSessions } from './live-sessions.ts'
+import { alarmActionRoutes } from './routes/alarm-actions.ts'
+import { alarmKpiRoutes } from './routes/alarm-kpis.ts'
+import { alarmRuleRoutes } from './routes/alarm-rules.ts'
+import { alarmRoutes } from './routes/alarms.ts'
 import { auditRoutes } from './routes/audit.ts'
 import { deviceAdminRoutes } from './routes/device-admin.ts'
 import { deviceRoutes } from './routes/devices.ts'
@@ -50,6 +55,8 @@ export interface ApiDeps {
   now?: () => number
   /** How often live sockets' sessions are checked again; LIVE_SESSION_CHECK_MS by default. */
   liveSessionCheckMs?: number
+  /** How often due shelves and out-of-service periods are ended; SUPPRESSION_EXPIRY_CHECK_MS by default. */
+  suppressionExpiryCheckMs?: number
 }
 
 /** What every route plugin receives. */
@@ -73,6 +80,10 @@ const OPENAPI_TAGS = [
   { name: 'sites', description: 'Compounds (小区) and buildings, with their equipment rooms' },
   { name: 'devices', description: 'Equipment with its latest values and availability' },
   { name: 'history', description: 'Time series and events of one device' },
+  {
+    name: 'alarms',
+    description: 'Alarms, their journal, rules and KPIs; acknowledging, shelving, resetting, out of service',
+  },
   { name: 'users', description: 'Users administration: accounts, roles, scopes, passwords (users.manage)' },
   { name: 'audit', description: 'The audit log: who did what, where and when (audit.read)' },
 ]
@@ -86,7 +97,8 @@ async function registerOpenApi(app: App): Promise<void> {
         description:
           'REST API of an open-source platform that property-management companies run to watch the equipment of ' +
           'their compounds and buildings live: water tanks, pumps, electrical panels, fire systems, gates. ' +
-          'Live updates come over socket.io (`snapshot`, then `deltas` and `events`); see docs/protocol.md.',
+          'Live updates come over socket.io (`snapshot`, then `deltas`, `events`, `alarms` and `flood`); see ' +
+          'docs/protocol.md.',
         version: API_VERSION,
         license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
       },
@@ -156,8 +168,22 @@ export async function buildApp(config: Readonly<ApiConfig>, deps: ApiDeps): Prom
     await app.register(routes, { prefix: '/api', ...routeDeps })
   }
   await app.register(deviceAdminRoutes, { prefix: '/api', ...routeDeps })
+  for (const routes of [alarmRoutes, alarmActionRoutes, alarmRuleRoutes, alarmKpiRoutes]) {
+    await app.register(routes, { prefix: '/api', ...routeDeps })
+  }
   await app.register(metricsRoutes, routeDeps)
   await registerDashboard(app, config.dashboardDir)
   attachSocketIo(app, live, liveSessions)
+  let stopExpiry: (() => void) | undefined
+  app.addHook('onReady', async () => {
+    stopExpiry = startSuppressionExpiry({
+      store,
+      live,
+      now: routeDeps.now,
+      logger: deps.logger,
+      ...(deps.suppressionExpiryCheckMs === undefined ? {} : { intervalMs: deps.suppressionExpiryCheckMs }),
+    })
+  })
+  app.addHook('onClose', async () => stopExpiry?.())
   return app
 }

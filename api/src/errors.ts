@@ -73,6 +73,36 @@ export const ERRORS = {
     message: '"%s" is not a telemetry field of %s (fields: %s)',
     description: 'A history query names a field that devices of this kind do not report.',
   },
+  FM_ERR_ALARM_NOT_FOUND: {
+    statusCode: 404,
+    message: '%s',
+    description: 'No alarm with this id exists.',
+  },
+  FM_ERR_ALARM_STATE: {
+    statusCode: 409,
+    message: '%s',
+    description: 'An alarm action its state does not allow, e.g. a second acknowledgement, a P0 shelved; says why.',
+  },
+  FM_ERR_ALARM_INVALID: {
+    statusCode: 400,
+    message: '%s',
+    description: 'An alarm action with invalid input, e.g. a blank reason, a timed shelve without duration; says why.',
+  },
+  FM_ERR_ALARM_RANGE_INVALID: {
+    statusCode: 400,
+    message: '%s',
+    description: 'An alarm journal or KPI query whose `from` is not before `to`, or KPIs over more than 400 days.',
+  },
+  FM_ERR_RULE_NOT_FOUND: {
+    statusCode: 404,
+    message: '%s',
+    description: "No rule with this id in the catalog for the site's or the device's kind of equipment.",
+  },
+  FM_ERR_RULE_INVALID: {
+    statusCode: 400,
+    message: '%s',
+    description: 'A rule override the rule cannot take, e.g. a threshold on a rule without one; says why.',
+  },
   FM_ERR_AUTH_REQUIRED: {
     statusCode: 401,
     message: 'sign in first',

@@ -10,8 +10,11 @@
  * - a lagging socket gets nothing queued. It keeps a `Backlog` instead: at most one delta per device (folded with
  *   `mergeDelta`, so bounded by the device count) or, once the registry changed, only a mark that it needs a new
  *   snapshot, plus at most MAX_HELD_EVENTS events, the oldest dropped and counted;
- * - at the next flush where it takes frames again, it gets its backlog in one `deltas` (or `snapshot`) and one
- *   `events` frame, and is in step: its state is the one a socket that never lagged has;
+ * - alarm changes are held too, one per alarm (its latest, which carries the alarm's latest state), and the latest
+ *   flood status of each site: bounded by the alarms and sites there are;
+ * - at the next flush where it takes frames again, it gets its backlog in one `deltas` (or `snapshot`), one
+ *   `events` and one `alarms` frame, and a `flood` per site whose flood began or ended, and is in step: its state is
+ *   the one a socket that never lagged has;
  * - a socket lagging for longer than `stuckTimeoutMs` is closed; socket.io reconnects it, to a fresh snapshot.
  *
  * A lagging socket is looked at on every flush rather than on engine.io's `drain`: `drain` fires when queued frames
@@ -20,13 +23,15 @@
  *
  * Each socket belongs to an *audience*: the sockets of users with the same scope (`live-sessions.ts` signs them in at
  * the handshake). A batch is cut to each audience's sites and buildings once and broadcast to its socket.io room, so
- * a guard of one compound never receives a value, an event or even the id of a device of another; a socket nobody
- * signed in gets nothing at all.
+ * a guard of one compound never receives a value, an event, an alarm or even the id of a device of another; a socket
+ * nobody signed in gets nothing at all.
  */
 import {
+  type AlarmChange,
   type ClientToServerEvents,
   type DeviceDelta,
   type DeviceEvent,
+  type FloodStatus,
   type LiveSnapshot,
   type ServerToClientEvents,
   scopeCovers,
@@ -68,9 +73,10 @@ export function audienceKey(scope: UserScope): string {
 }
 
 /**
- * Frames engine.io may hold, unsent, for a socket that still gets more. One flush queues at most two (deltas or a
- * snapshot, then events), so engine.io never holds more than MAX_QUEUED_FRAMES + 1 of ours for a socket, plus its own
- * heartbeat every 25 s. A socket in step holds none between two flushes: its transport takes them at once.
+ * Frames engine.io may hold, unsent, for a socket that still gets more. One flush queues at most three (deltas or a
+ * snapshot, events, alarms) plus a `flood` per site whose flood began or ended, which is rare; so engine.io holds
+ * about MAX_QUEUED_FRAMES + 2 of ours for a socket at most, plus its own heartbeat every 25 s. A socket in step holds
+ * none between two flushes: its transport takes them at once.
  */
 export const MAX_QUEUED_FRAMES = 3
 /** Events held for one lagging socket; beyond it the oldest are dropped (and counted). */
@@ -78,11 +84,16 @@ export const MAX_HELD_EVENTS = 1_000
 /** A socket lagging this long is closed; it reconnects and starts again from a snapshot. */
 export const STUCK_TIMEOUT_MS = 30_000
 
-/** What one flush sends: either a snapshot (the registry changed) or deltas, and the events since the last flush. */
+/**
+ * What one flush sends: either a snapshot (the registry changed) or deltas; the events since the last flush; the
+ * alarms that changed, one change per alarm; and the sites whose flood began or ended.
+ */
 export interface FeedBatch {
   snapshot: boolean
   deltas: DeviceDelta[]
   events: DeviceEvent[]
+  alarms: AlarmChange[]
+  floods: FloodStatus[]
 }
 
 /** Gauges now, counters since start; `/metrics` shows them as `fm_api_live_*`. */
@@ -103,7 +114,10 @@ export interface LiveClientStats {
   refusedClientEvents: number
 }
 
-/** What a lagging socket has missed, coalesced: bounded by the device count plus MAX_HELD_EVENTS events. */
+/**
+ * What a lagging socket has missed, coalesced: bounded by the device count, MAX_HELD_EVENTS events, the alarm count
+ * and the site count.
+ */
 export class Backlog {
   /** When the socket started lagging, epoch ms. */
   readonly since: number
@@ -111,6 +125,9 @@ export class Backlog {
   readonly #deltas = new Map<string, DeviceDelta>()
   #events: DeviceEvent[] = []
   #dropped = 0
+  /** The latest change of each alarm, in the order of their latest changes. */
+  readonly #alarms = new Map<number, AlarmChange>()
+  readonly #floods = new Map<string, FloodStatus>()
 
   constructor(since: number) {
     this.since = since
@@ -141,6 +158,11 @@ export class Backlog {
         this.#deltas.set(delta.id, held ? mergeDelta(held, delta) : delta)
       }
     }
+    for (const change of batch.alarms) {
+      this.#alarms.delete(change.alarm.id)
+      this.#alarms.set(change.alarm.id, change)
+    }
+    for (const flood of batch.floods) this.#floods.set(flood.siteId, flood)
     this.#events = this.#events.concat(batch.events)
     const overflow = this.#events.length - MAX_HELD_EVENTS
     if (overflow <= 0) return 0
@@ -150,8 +172,14 @@ export class Backlog {
   }
 
   /** What to send to catch up. */
-  contents(): { snapshot: boolean; deltas: DeviceDelta[]; events: DeviceEvent[] } {
-    return { snapshot: this.#snapshot, deltas: [...this.#deltas.values()], events: this.#events }
+  contents(): FeedBatch {
+    return {
+      snapshot: this.#snapshot,
+      deltas: [...this.#deltas.values()],
+      events: this.#events,
+      alarms: [...this.#alarms.values()],
+      floods: [...this.#floods.values()],
+    }
   }
 }
 
@@ -188,6 +216,8 @@ export function batchFor(batch: FeedBatch, scope: UserScope, placeOf: PlaceOf): 
     snapshot: batch.snapshot,
     deltas: batch.deltas.filter((delta) => covers(delta.id)),
     events: batch.events.filter((event) => covers(event.deviceId)),
+    alarms: batch.alarms.filter(({ alarm }) => scopeCovers(scope, alarm.siteId, alarm.buildingId)),
+    floods: batch.floods.filter((flood) => scopeIncludesSite(scope, flood.siteId)),
   }
 }
 
@@ -279,6 +309,8 @@ export class LiveFeed {
       if (snapshot) inStep.emit('snapshot', snapshotFor(snapshot, scope))
       else if (part.deltas.length > 0) inStep.emit('deltas', part.deltas)
       if (part.events.length > 0) inStep.emit('events', part.events)
+      if (part.alarms.length > 0) inStep.emit('alarms', part.alarms)
+      for (const flood of part.floods) inStep.emit('flood', flood)
     }
     for (const subscriber of lagging) {
       try {
@@ -338,10 +370,12 @@ export class LiveFeed {
     const laggedMs = now - backlog.since
     if (takesFrames(subscriber)) {
       subscriber.backlog = undefined
-      const { snapshot, deltas, events } = backlog.contents()
+      const { snapshot, deltas, events, alarms, floods } = backlog.contents()
       if (snapshot) socket.emit('snapshot', snapshotFor(this.#snapshot(), subscriber.scope))
       else if (deltas.length > 0) socket.emit('deltas', deltas)
       if (events.length > 0) socket.emit('events', events)
+      if (alarms.length > 0) socket.emit('alarms', alarms)
+      for (const flood of floods) socket.emit('flood', flood)
       const context = { socket: socket.id, laggedMs, droppedEvents: backlog.dropped }
       if (backlog.dropped > 0) this.#log.warn(context, 'a lagging live socket caught up without its oldest events')
       else this.#log.debug(context, 'a lagging live socket caught up')

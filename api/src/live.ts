@@ -1,16 +1,21 @@
 /**
  * The live view of the platform, kept current from MQTT and pushed to browsers over socket.io.
  *
- * The walk: subscribe to every device's telemetry, status and events and to the services' retained status →
- * decode each message once with the protocol's `decodeMessage` → merge it into `LiveState` (latest values plus a
- * pending delta per device) → every `flushIntervalMs`, hand one `deltas` and one `events` batch to `LiveFeed`, which
- * sends them to every socket that keeps up and holds them, coalesced and bounded, for one that does not.
- * A socket that connects gets a `snapshot` first, so that deltas only ever apply to a known state.
+ * The walk: subscribe to every device's telemetry, status and events, to the services' retained status and to the
+ * alarm changes of ingest and the api instances → decode each message once with the protocol's `decodeMessage` →
+ * merge it into `LiveState` (latest values plus a pending delta per device) or `LiveAlarms` (the open alarms, the
+ * changes to send, each site's flood state) → every `flushIntervalMs`, hand one `deltas`, one `events` and one
+ * `alarms` batch, and the sites whose flood began or ended, to `LiveFeed`, which sends them to every socket that
+ * keeps up and holds them, coalesced and bounded, for one that does not.
+ * A socket that connects gets a `snapshot` first (devices, open alarms, floods), so that the rest only ever applies
+ * to a known state.
  * The services' retained status (ingest's, the broker's) is decoded and kept for `/api/health` and `/metrics`.
  * The same connection carries the api's own messages to the other services (`publishServiceMessage`).
  */
 import { randomUUID } from 'node:crypto'
 import {
+  ALARM_CHANGE_FILTER,
+  type AlarmChange,
   type BrokerStatus,
   channelFilter,
   type DeviceEvent,
@@ -30,6 +35,7 @@ import {
 import type { Store } from '@fm/store'
 import { connect, ErrorWithSubackPacket, type IPublishPacket, type ISubscriptionMap, type MqttClient } from 'mqtt'
 import type { Logger } from 'pino'
+import { LiveAlarms } from './live-alarms.ts'
 import { type LiveClientStats, LiveFeed, type LiveServer } from './live-feed.ts'
 import { type DeviceFilter, LiveState } from './live-state.ts'
 
@@ -48,8 +54,10 @@ export interface LiveOptions {
   password: string
   /** Unique per process; a random one by default so that several api instances can share a broker. */
   clientId?: string
-  store: Pick<Store, 'listDeviceViews' | 'getDevice'>
+  store: Pick<Store, 'listDeviceViews' | 'getDevice' | 'listAlarms' | 'getAlarm'>
   logger: Logger
+  /** The clock of the flood windows, epoch ms; `Date.now` by default. */
+  now?: () => number
   flushIntervalMs?: number
   /** An id that publishes and is not registered is looked up again at most this often; 5 s by default. */
   registryReloadMinIntervalMs?: number
@@ -73,6 +81,11 @@ export interface Live {
   /** ok once connected with every subscription granted; degraded or down, with why, otherwise. */
   mqttHealth(): PartHealth
   attach(io: LiveServer): void
+  /**
+   * An alarm change the api made itself (an acknowledgement, a shelve): the open alarms take it now, the sockets get
+   * it at the next flush, without waiting for it to come back over MQTT.
+   */
+  alarmChanged(change: AlarmChange): void
   /**
    * Publishes a message of the api's own under `fm/services/api/` (QoS 1, not retained), e.g. a credentials notice
    * for the broker. Resolves true once the broker acknowledged it; false, with a warning logged, when the api is not
@@ -102,6 +115,7 @@ const SUBSCRIPTIONS: ISubscriptionMap = {
   [channelFilter('status')]: { qos: 1 },
   [channelFilter('event')]: { qos: 1 },
   [SERVICE_STATUS_TOPIC]: { qos: 1 },
+  [ALARM_CHANGE_FILTER]: { qos: 1 },
 }
 const SUBSCRIBED_FILTERS = Object.keys(SUBSCRIPTIONS)
 const NOT_CONNECTED: PartHealth = { status: 'down', detail: 'not connected to the MQTT broker' }
@@ -117,6 +131,12 @@ function refusedFilters(error: unknown): string[] {
     const code = granted[index]
     return typeof code === 'number' && (code & 0x80) !== 0
   })
+}
+
+/** `fm/services/<service>/alarms/<site>`, which ALARM_CHANGE_FILTER subscribes to. */
+function isAlarmChangeTopic(topic: string): boolean {
+  const levels = topic.split('/')
+  return levels.length === 5 && levels[0] === 'fm' && levels[1] === 'services' && levels[3] === 'alarms'
 }
 
 function deviceIdOf(message: DeviceMessage): string {
@@ -137,6 +157,7 @@ class MqttLive implements Live {
   readonly #log: Logger
   readonly #clientId: string
   readonly #state = new LiveState()
+  readonly #alarms: LiveAlarms
   readonly #feed: LiveFeed
   #events: DeviceEvent[] = []
   /** Dropped since the last flush, for its warning. */
@@ -152,11 +173,16 @@ class MqttLive implements Live {
   #client: MqttClient | undefined
   #mqtt: PartHealth = NOT_CONNECTED
   #timer: NodeJS.Timeout | undefined
+  /** Set on a reconnection: alarm changes may have been missed meanwhile. */
+  #connectedBefore = false
+  /** The open alarms were reloaded and differ: the next flush sends snapshots. */
+  #alarmsReloaded = false
 
   constructor(options: LiveOptions) {
     this.#options = options
     this.#log = options.logger.child({ module: 'live' })
     this.#clientId = options.clientId ?? `svc-api-${randomUUID().slice(0, 8)}`
+    this.#alarms = new LiveAlarms({ store: options.store, now: options.now ?? Date.now, logger: this.#log })
     this.#feed = new LiveFeed({
       logger: this.#log,
       snapshot: () => this.#snapshot(),
@@ -169,6 +195,7 @@ class MqttLive implements Live {
     if (this.#client) throw new Error('live is already started')
     this.#loadRegistry()
     this.#registryChanged = false
+    this.#alarms.load()
     this.#timer = setInterval(() => this.#flushSafely(), this.#options.flushIntervalMs ?? LIVE_FLUSH_INTERVAL_MS)
     this.#timer.unref()
     await this.#connect()
@@ -214,6 +241,10 @@ class MqttLive implements Live {
 
   attach(io: LiveServer): void {
     this.#feed.attach(io)
+  }
+
+  alarmChanged(change: AlarmChange): void {
+    this.#alarms.apply(change)
   }
 
   async publishServiceMessage(topic: string, payload: string): Promise<boolean> {
@@ -279,6 +310,8 @@ class MqttLive implements Live {
         this.#ingest = this.#decodeStatus(topic, payload, decodeIngestStatus, this.#ingest)
       } else if (topic === BROKER_STATUS_TOPIC) {
         this.#broker = this.#decodeStatus(topic, payload, decodeBrokerStatus, this.#broker)
+      } else if (isAlarmChangeTopic(topic)) {
+        this.#alarms.receive(topic, payload)
       } else if (!topic.startsWith('fm/services/')) {
         // An invalid message is ingest's to count and log; here it is only skipped.
         const receivedAt = Date.now()
@@ -325,7 +358,9 @@ class MqttLive implements Live {
   }
 
   #snapshot(): LiveSnapshot {
-    return { ts: Date.now(), devices: this.#state.list(), alarms: [], floods: [] }
+    const devices = this.#state.list()
+    const sites = new Set(devices.map((device) => device.siteId))
+    return { ts: Date.now(), devices, alarms: this.#alarms.open(), floods: this.#alarms.floods(sites) }
   }
 
   #flushSafely(): void {
@@ -336,8 +371,10 @@ class MqttLive implements Live {
     }
   }
 
-  /** One `deltas` and one `events` batch per interval, whatever the message rate. */
+  /** One `deltas`, one `events` and one `alarms` batch per interval, whatever the message rate. */
   #flush(): void {
+    this.#alarms.tick()
+    const { alarms, floods } = this.#alarms.take()
     const deltas = this.#state.takeDeltas()
     const events = this.#events
     this.#events = []
@@ -345,10 +382,12 @@ class MqttLive implements Live {
       this.#log.warn({ dropped: this.#droppedEvents }, 'event flood: the oldest pending events were dropped')
       this.#droppedEvents = 0
     }
-    // Devices came or went: a fresh snapshot carries them, and it already holds every pending delta.
-    const snapshot = this.#registryChanged
+    // Devices came or went, or alarm changes were missed: a fresh snapshot carries them, and it already holds every
+    // pending delta.
+    const snapshot = this.#registryChanged || this.#alarmsReloaded
     this.#registryChanged = false
-    this.#feed.send({ snapshot, deltas, events }, Date.now())
+    this.#alarmsReloaded = false
+    this.#feed.send({ snapshot, deltas, events, alarms, floods }, Date.now())
   }
 
   /** Resolves once the first attempt has settled: subscribed, or failed and retrying in the background. */
@@ -399,6 +438,9 @@ class MqttLive implements Live {
       await client.subscribeAsync(SUBSCRIPTIONS)
       if (!client.connected) return
       this.#mqtt = { status: 'ok' }
+      // changes published while the api was away are in the store, not on the (clean) session
+      if (this.#connectedBefore && this.#alarms.load()) this.#alarmsReloaded = true
+      this.#connectedBefore = true
       this.#log.info(
         { url: this.#options.mqttUrl, clientId: this.#clientId },
         'connected to the MQTT broker and subscribed',

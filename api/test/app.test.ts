@@ -59,6 +59,15 @@ describe('OpenAPI', () => {
     expect(doc.openapi).toBe('3.1.0')
     expect(doc.info.title).toBe('Facility Monitor API')
     expect(Object.keys(doc.paths).sort()).toEqual([
+      '/api/alarm-journal',
+      '/api/alarms',
+      '/api/alarms/{id}',
+      '/api/alarms/{id}/ack',
+      '/api/alarms/{id}/fire-steps',
+      '/api/alarms/{id}/journal',
+      '/api/alarms/{id}/reset',
+      '/api/alarms/{id}/shelve',
+      '/api/alarms/{id}/unshelve',
       '/api/audit',
       '/api/auth/login',
       '/api/auth/logout',
@@ -66,6 +75,7 @@ describe('OpenAPI', () => {
       '/api/auth/password',
       '/api/devices',
       '/api/devices/{deviceId}',
+      '/api/devices/{deviceId}/alarms/{ruleId}/out-of-service',
       '/api/devices/{deviceId}/credentials',
       '/api/devices/{deviceId}/events',
       '/api/devices/{deviceId}/history',
@@ -73,6 +83,9 @@ describe('OpenAPI', () => {
       '/api/health',
       '/api/sites',
       '/api/sites/{siteId}',
+      '/api/sites/{siteId}/alarm-kpis',
+      '/api/sites/{siteId}/alarm-rules',
+      '/api/sites/{siteId}/alarm-rules/{ruleId}',
       '/api/sites/{siteId}/devices',
       '/api/users',
       '/api/users/{id}',

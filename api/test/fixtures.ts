@@ -212,6 +212,10 @@ export interface ApiOptions {
   liveSessionCheckMs?: number
   /** Sites provisioned besides the fixtures' compound, before the live view loads the registry. */
   moreSites?: SiteManifest[]
+  /** How often due shelves and out-of-service periods are ended; the product's default when undefined. */
+  suppressionExpiryCheckMs?: number
+  /** Runs on the store once the sites are provisioned, before the live view loads it (alarms raised meanwhile). */
+  seed?: (store: Store) => void | Promise<void>
 }
 
 export const OPERATOR_USERNAME = 'test.operator'
@@ -235,6 +239,7 @@ export async function startApi(options: ApiOptions = {}): Promise<Api> {
   const broker = await startBroker(options.aedes)
   const { dataDir, store, timeseries } = await openStores(options.now === undefined ? {} : { now: options.now })
   for (const manifest of options.moreSites ?? []) await store.provisionSite(manifest)
+  await options.seed?.(store)
   const config = loadConfig({
     FM_DATA_DIR: dataDir,
     FM_MQTT_URL: broker.url,
@@ -249,6 +254,7 @@ export async function startApi(options: ApiOptions = {}): Promise<Api> {
     store,
     logger: testLogger,
     flushIntervalMs: TEST_FLUSH_INTERVAL_MS,
+    ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.registryReloadMinIntervalMs === undefined
       ? {}
       : { registryReloadMinIntervalMs: options.registryReloadMinIntervalMs }),
@@ -263,6 +269,9 @@ export async function startApi(options: ApiOptions = {}): Promise<Api> {
     logger: testLogger,
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.liveSessionCheckMs === undefined ? {} : { liveSessionCheckMs: options.liveSessionCheckMs }),
+    ...(options.suppressionExpiryCheckMs === undefined
+      ? {}
+      : { suppressionExpiryCheckMs: options.suppressionExpiryCheckMs }),
   })
   defer(() => app.close())
   await options.beforeReady?.(app)

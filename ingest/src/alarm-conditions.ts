@@ -27,17 +27,28 @@ const RATE_CLEAR_SHARE = 0.5
 /** Samples kept per rate window: one every window/300 at most, however often the device reports. */
 const RATE_SAMPLES_PER_WINDOW = 300
 
+type Bound = Extract<RuleCondition, { type: 'above' | 'below' }>
+
+/** The number a bound judges: its field, or the worst of its field and `alsoFields` that the device reported. */
+function boundValue(condition: Bound, values: Values): number | undefined {
+  const numbers = [condition.field, ...(condition.alsoFields ?? [])]
+    .map((field) => values.get(field))
+    .filter((value): value is number => typeof value === 'number')
+  if (numbers.length === 0) return undefined
+  return condition.type === 'above' ? Math.max(...numbers) : Math.min(...numbers)
+}
+
 export function judge(condition: RuleCondition, values: Values, rise?: number): Verdict {
   switch (condition.type) {
     case 'above': {
-      const value = values.get(condition.field)
-      if (typeof value !== 'number') return 'unknown'
+      const value = boundValue(condition, values)
+      if (value === undefined) return 'unknown'
       if (value > condition.threshold) return 'alarm'
       return value <= condition.threshold - condition.deadband ? 'normal' : 'deadband'
     }
     case 'below': {
-      const value = values.get(condition.field)
-      if (typeof value !== 'number') return 'unknown'
+      const value = boundValue(condition, values)
+      if (value === undefined) return 'unknown'
       if (value < condition.threshold) return 'alarm'
       return value >= condition.threshold + condition.deadband ? 'normal' : 'deadband'
     }
@@ -68,6 +79,7 @@ export function alarmValue(condition: RuleCondition, values: Values): FieldValue
   switch (condition.type) {
     case 'above':
     case 'below':
+      return boundValue(condition, values)
     case 'state':
     case 'rate':
       return values.get(condition.field)

@@ -20,10 +20,13 @@ import type { DeviceKind } from './kinds.ts'
 import type { FieldValue } from './telemetry.ts'
 
 export type RuleCondition =
-  /** a number above `threshold`; clears at or below `threshold − deadband` */
-  | { type: 'above'; field: string; threshold: number; deadband: number }
-  /** a number below `threshold`; clears at or above `threshold + deadband` */
-  | { type: 'below'; field: string; threshold: number; deadband: number }
+  /**
+   * a number above `threshold`; clears at or below `threshold − deadband`. With `alsoFields`, the highest of them all
+   * is judged (three phases: the worst one counts, one alarm for the panel).
+   */
+  | { type: 'above'; field: string; alsoFields?: readonly string[]; threshold: number; deadband: number }
+  /** a number below `threshold`; clears at or above `threshold + deadband`; with `alsoFields`, the lowest counts */
+  | { type: 'below'; field: string; alsoFields?: readonly string[]; threshold: number; deadband: number }
   /** a discrete field at one of `values` (a boolean true, an enum state) */
   | { type: 'state'; field: string; values: readonly FieldValue[] }
   /** rise by more than `rise` within `windowSec` (cable temperature +15 K in 10 minutes) */
@@ -85,11 +88,12 @@ const above = (field: string, threshold: number, deadband: number): RuleConditio
   threshold,
   deadband,
 })
-const below = (field: string, threshold: number, deadband: number): RuleCondition => ({
+const below = (field: string, threshold: number, deadband: number, alsoFields?: readonly string[]): RuleCondition => ({
   type: 'below',
   field,
   threshold,
   deadband,
+  ...(alsoFields ? { alsoFields } : {}),
 })
 const state = (field: string, ...values: FieldValue[]): RuleCondition => ({ type: 'state', field, values })
 
@@ -271,7 +275,7 @@ export const ALARM_RULES: readonly AlarmRule[] = Object.freeze([
   ...rules('electrical-panel', {
     'voltage-loss': {
       priority: 'P1',
-      condition: below('uab_v', 304, 15),
+      condition: below('uab_v', 304, 15, ['ubc_v', 'uca_v']),
       onDelaySec: ELECTRICAL,
       workOrder: { category: 'water-power', priority: 'P1' },
       name: { 'zh-CN': '电压过低/缺相', en: 'Voltage loss' },
@@ -282,7 +286,7 @@ export const ALARM_RULES: readonly AlarmRule[] = Object.freeze([
     },
     'voltage-deviation': {
       priority: 'P2',
-      condition: below('uab_v', 353, 5),
+      condition: below('uab_v', 353, 5, ['ubc_v', 'uca_v']),
       onDelaySec: SLOW,
       name: { 'zh-CN': '电压偏低', en: 'Voltage low' },
       guidance: {

@@ -16,6 +16,7 @@
  * The rule catalog (`alarm-rules.ts`) says which conditions raise which alarm, with which priority and delays.
  */
 import { type Static, Type } from 'typebox'
+import { jsonDecoder } from './json-decoder.ts'
 import { DEVICE_KINDS } from './kinds.ts'
 
 /** P0 life safety … P3 planning, as DOMAIN.md §b.0. */
@@ -145,11 +146,15 @@ export type AlarmJournalEntry = Static<typeof AlarmJournalEntry>
  * What ingest and the api publish on every alarm change, under their own service trees
  * (`fm/services/<service>/alarms/<siteId>`, QoS 1), for the other api instances and for integrations.
  */
-export interface AlarmChange {
-  alarm: AlarmView
-  transition: AlarmTransition
-  ts: number
-}
+export const AlarmChange = Type.Object({
+  alarm: AlarmView,
+  transition: Type.Enum(ALARM_TRANSITIONS),
+  ts: Type.Integer({ minimum: 0 }),
+})
+export type AlarmChange = Static<typeof AlarmChange>
+
+/** Reads an AlarmChange off MQTT; a malformed one is answered with where it fails, never thrown. */
+export const decodeAlarmChange = jsonDecoder(AlarmChange)
 
 export const ALARM_CHANGE_FILTER = 'fm/services/+/alarms/+'
 export function alarmChangeTopic(service: 'ingest' | 'api', siteId: string): string {

@@ -24,7 +24,7 @@ export {
   ALARM_PRIORITIES,
   ALARM_STATES,
   ALARM_TRANSITIONS,
-  type AlarmChange,
+  AlarmChange,
   AlarmJournalEntry,
   AlarmKpis,
   type AlarmPriority,
@@ -35,6 +35,7 @@ export {
   alarmState,
   CHATTER_RAISES,
   CHATTER_WINDOW_MS,
+  decodeAlarmChange,
   FIRE_STEPS,
   type FireStep,
   FireStepInput,
@@ -110,6 +111,7 @@ export {
   PlateEvent,
   ScanEvent,
 } from './events.ts'
+export { type JsonResult, jsonDecoder } from './json-decoder.ts'
 export { DEVICE_KINDS, type DeviceKind, isDeviceKind } from './kinds.ts'
 export {
   BROKER_DROP_REASONS,

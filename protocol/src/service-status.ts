@@ -5,7 +5,7 @@
  * schemas do not forbid them), so that a newer service can add counters without breaking an older reader.
  */
 import type { Static, TSchema } from 'typebox'
-import { Compile } from 'typebox/compile'
+import { jsonDecoder } from './json-decoder.ts'
 import { BrokerStatus, IngestStatus } from './live.ts'
 
 /** `status` is undefined when the retained status was cleared. */
@@ -15,21 +15,11 @@ export type StatusDecoder<T> = (payload: Uint8Array) => StatusResult<T>
 
 /** A decoder for one service's status; an empty payload clears the retained status [MQTT-3.3.1-10]: "no status". */
 export function statusDecoder<S extends TSchema>(schema: S): StatusDecoder<Static<S>> {
-  const validator = Compile(schema)
+  const decode = jsonDecoder(schema)
   return (payload) => {
     if (payload.byteLength === 0) return { ok: true, status: undefined }
-    let value: unknown
-    try {
-      value = JSON.parse(new TextDecoder().decode(payload))
-    } catch (error) {
-      return { ok: false, error: error instanceof Error ? error.message : String(error) }
-    }
-    if (!validator.Check(value)) {
-      const [first] = validator.Errors(value)
-      return { ok: false, error: first ? `${first.instancePath || '/'} ${first.message}` : 'does not match the schema' }
-    }
-    const status: Static<S> = value
-    return { ok: true, status }
+    const result = decode(payload)
+    return result.ok ? { ok: true, status: result.value } : result
   }
 }
 

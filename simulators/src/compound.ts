@@ -44,7 +44,20 @@ interface RunningDevice {
   readonly intervalMs: number
   nextReportMs: number
   latest: DeviceTick | undefined
+  /** The discrete states last published (see `discreteState`). */
+  sentState: string | undefined
   fault: FaultName | null
+}
+
+/**
+ * What a real transmitter reports at once when it changes, between its periodic reports: on/off and enum states
+ * (a pump tripping, a barrier stuck, water on the floor) and the fire panel's point counts, as GB/T 26875.3
+ * transmitters and PLCs send a change of state. Analog values wait for the next report.
+ */
+function discreteState(values: DeviceTick['values']): string {
+  return JSON.stringify(
+    Object.entries(values).filter(([key, value]) => typeof value !== 'number' || key.endsWith('_points')),
+  )
 }
 
 function reportIntervalMs(spec: DeviceSpec, override: number | undefined): number {
@@ -54,7 +67,11 @@ function reportIntervalMs(spec: DeviceSpec, override: number | undefined): numbe
 function publishTick(device: RunningDevice, tick: DeviceTick, nowMs: number): void {
   device.latest = tick
   for (const event of tick.events) device.client.publishEvent(event)
-  if (nowMs < device.nextReportMs) return
+  const state = discreteState(tick.values)
+  // the first tick is the baseline: what the device would have sent at power-up
+  device.sentState ??= state
+  if (nowMs < device.nextReportMs && state === device.sentState) return
+  device.sentState = state
   device.client.publishTelemetry(tick.values, nowMs)
   // stay on the device's own cadence, but never try to catch up on reports missed while the process was stalled
   device.nextReportMs = Math.max(device.nextReportMs + device.intervalMs, nowMs + device.intervalMs / 2)
@@ -67,6 +84,7 @@ function startDevice(spec: DeviceSpec, options: StartCompoundOptions, simulation
     intervalMs,
     nextReportMs: now() + intervalMs,
     latest: undefined,
+    sentState: undefined,
     fault: null,
     client: createDeviceClient({
       mqttUrl: options.mqttUrl,

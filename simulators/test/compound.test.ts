@@ -159,6 +159,27 @@ describe('startCompound against a real broker', () => {
     expect(refused.message).toMatchObject({ ack: { status: 'error', error: 'unsupported action' } })
   })
 
+  it('reports a change of state at once, between periodic reports: a fire reaches the broker within a tick', async () => {
+    const broker = await startBroker()
+    // every device on the demo's own cadence: the fire panel reports every 30 s
+    const compound = await startCompound({ mqttUrl: broker.url, manifest, seed: 1, logger })
+    cleanups.push(() => compound.stop())
+    const watcher = await watch(broker.url, 'fm/v1/cuihu/fire-alarm-panel/+/telemetry')
+    const injectedAt = Date.now()
+    compound.injectFault('fap-1', 'fire')
+
+    const fire = await watcher.next(
+      (m) =>
+        m.message?.channel === 'telemetry' &&
+        m.message.reading.kind === 'fire-alarm-panel' &&
+        (m.message.reading.values.fire_points ?? 0) > 0,
+    )
+
+    const reading = fire.message?.channel === 'telemetry' ? fire.message.reading : undefined
+    // the periodic report would come 30 s after the start; the change of state is sent at the next 1-s tick
+    expect(reading?.ts).toBeLessThan(injectedAt + 5_000)
+  })
+
   it('silent: the device stays connected but publishes nothing while the others go on', async () => {
     const broker = await startBroker()
     const compound = await runCompound(broker.url)
