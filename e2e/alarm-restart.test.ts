@@ -7,20 +7,12 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { buildApp, createLive, loadConfig as loadApiConfig } from '@fm/api'
-import { createIngest, loadConfig as loadIngestConfig } from '@fm/ingest'
-import {
-  ALARM_CHANGE_FILTER,
-  type AlarmChange,
-  type AlarmView,
-  decodeAlarmChange,
-  deviceTopic,
-  type SiteManifest,
-} from '@fm/protocol'
-import { dataFiles, openStore, openTimeSeries, type Store } from '@fm/store'
-import { connectAsync, type MqttClient } from 'mqtt'
+import { type AlarmView, deviceTopic, type SiteManifest } from '@fm/protocol'
+import { dataFiles, openStore, type Store } from '@fm/store'
+import type { MqttClient } from 'mqtt'
 import { pino } from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
+import { device, devicePassword, post, signIn, startServices, watchAlarms } from './alarm-platform.ts'
 import { startServiceBroker } from './platform.ts'
 
 const SITE = 'restart'
@@ -32,13 +24,16 @@ const cleanups: (() => unknown)[] = []
 afterEach(async () => {
   for (let cleanup = cleanups.pop(); cleanup; cleanup = cleanups.pop()) await cleanup()
 })
+const defer = (close: () => unknown) => {
+  cleanups.push(close)
+}
 
 function compound(): SiteManifest {
   const device = (id: string, kind: SiteManifest['devices'][number]['kind'], name: string) => ({
     id,
     kind,
     name,
-    password: `${id}-restart-secret`,
+    password: devicePassword(id),
     report_interval_sec: 3600,
   })
   return {
@@ -52,130 +47,6 @@ function compound(): SiteManifest {
       device('env-1', 'room-environment', '泵房环境'),
     ],
   }
-}
-
-/** Every alarm change on the broker, and a way to wait for one. */
-async function watchAlarms(mqttUrl: string, password: string) {
-  // as the api service: the only role besides ingest that may read the services' tree
-  const client = await connectAsync(mqttUrl, {
-    username: 'svc-api',
-    password,
-    clientId: `svc-api-watcher-${process.pid}`,
-    reconnectPeriod: 0,
-  })
-  cleanups.push(() => client.endAsync(true))
-  const changes: AlarmChange[] = []
-  const waiters = new Set<() => void>()
-  client.on('message', (_topic, payload) => {
-    const decoded = decodeAlarmChange(payload)
-    if (!decoded.ok) return
-    changes.push(decoded.value)
-    for (const waiter of waiters) waiter()
-  })
-  await client.subscribeAsync(ALARM_CHANGE_FILTER, { qos: 1 })
-  return {
-    changes,
-    /** Resolves once a change matching `matches` has been seen (now or later). */
-    next(matches: (change: AlarmChange) => boolean): Promise<AlarmChange> {
-      return new Promise((resolve) => {
-        const check = () => {
-          const found = changes.find(matches)
-          if (!found) return
-          waiters.delete(check)
-          resolve(found)
-        }
-        waiters.add(check)
-        check()
-      })
-    },
-  }
-}
-
-interface Services {
-  apiUrl: string
-  stop(): Promise<void>
-}
-
-async function startServices(
-  dataDir: string,
-  mqttUrl: string,
-  passwords: { ingest: string; api: string },
-  now: () => number,
-): Promise<Services> {
-  const files = dataFiles(dataDir)
-  const ingestStore = openStore({ file: files.operational, now })
-  const series = openTimeSeries({ file: files.timeseries })
-  const ingest = createIngest(
-    loadIngestConfig({ FM_DATA_DIR: dataDir, FM_MQTT_URL: mqttUrl, FM_INGEST_MQTT_PASSWORD: passwords.ingest }),
-    { store: ingestStore, timeseries: series, logger, now },
-  )
-  await ingest.start()
-  const apiStore = openStore({ file: files.operational, now })
-  const apiSeries = openTimeSeries({ file: files.timeseries, readOnly: true })
-  const config = loadApiConfig({
-    FM_DATA_DIR: dataDir,
-    FM_MQTT_URL: mqttUrl,
-    FM_API_MQTT_PASSWORD: passwords.api,
-    FM_API_HOST: '127.0.0.1',
-    FM_API_PORT: '0',
-  })
-  const live = createLive({
-    mqttUrl,
-    username: config.mqttUsername,
-    password: passwords.api,
-    store: apiStore,
-    logger,
-    now,
-  })
-  await live.start()
-  const app = await buildApp(config, { store: apiStore, timeseries: apiSeries, live, logger, now })
-  await app.listen({ host: '127.0.0.1', port: 0 })
-  const address = app.server.address()
-  const port = typeof address === 'object' && address ? address.port : 0
-  return {
-    apiUrl: `http://127.0.0.1:${port}`,
-    async stop() {
-      await app.close()
-      await live.stop()
-      await apiSeries.close()
-      apiStore.close()
-      await ingest.stop()
-      await series.close()
-      ingestStore.close()
-    },
-  }
-}
-
-async function signIn(apiUrl: string): Promise<string> {
-  const response = await fetch(`${apiUrl}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(SUPERVISOR),
-  })
-  expect(response.status).toBe(200)
-  const cookie = response.headers.getSetCookie().find((value) => value.startsWith('fm_session='))
-  return cookie?.split(';')[0] ?? ''
-}
-
-async function post(apiUrl: string, cookie: string, path: string, body: unknown, method = 'POST') {
-  const response = await fetch(`${apiUrl}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', cookie },
-    body: JSON.stringify(body),
-  })
-  expect(response.status, `${method} ${path}: ${await response.clone().text()}`).toBeLessThan(300)
-  return response
-}
-
-async function device(mqttUrl: string, id: string): Promise<MqttClient> {
-  const client = await connectAsync(mqttUrl, {
-    username: id,
-    password: `${id}-restart-secret`,
-    clientId: id,
-    reconnectPeriod: 0,
-  })
-  cleanups.push(() => client.endAsync(true))
-  return client
 }
 
 /** What must survive: everything but the time of the last update, which the expiry moves. */
@@ -202,8 +73,8 @@ describe('alarms through a restart of ingest and the api', () => {
     })
     const { broker, mqttUrl, passwords } = await startServiceBroker(store, logger)
     cleanups.push(() => broker.close())
-    const watcher = await watchAlarms(mqttUrl, passwords.api)
-    let services = await startServices(dataDir, mqttUrl, passwords, now)
+    const watcher = await watchAlarms(mqttUrl, passwords.api, defer)
+    let services = await startServices(dataDir, mqttUrl, passwords, now, logger)
     cleanups.push(() => services.stop())
 
     // four faults whose rules have no on-delay
@@ -215,7 +86,7 @@ describe('alarms through a restart of ingest and the api', () => {
     ]
     const clients = new Map<string, MqttClient>()
     for (const [id, kind, values] of readings) {
-      const client = await device(mqttUrl, id)
+      const client = await device(mqttUrl, id, defer)
       clients.set(id, client)
       await client.publishAsync(
         deviceTopic({ siteId: SITE, kind: kind, deviceId: id }, 'telemetry'),
@@ -233,7 +104,7 @@ describe('alarms through a restart of ingest and the api', () => {
 
     // the supervisor acknowledges the overflow, shelves the pump fault for 15 minutes and puts the panel's fire
     // alarm out of service for two hours (a zone under test); the flood stays unacknowledged
-    const cookie = await signIn(services.apiUrl)
+    const cookie = await signIn(services.apiUrl, SUPERVISOR)
     await post(services.apiUrl, cookie, `/api/alarms/${overflow.alarm.id}/ack`, { comment: '已派人关阀' })
     await post(services.apiUrl, cookie, `/api/alarms/${pumpFault.alarm.id}/shelve`, {
       kind: 'timed',
@@ -256,7 +127,7 @@ describe('alarms through a restart of ingest and the api', () => {
     // both services down for twenty minutes: the shelve ends meanwhile, the out-of-service period does not
     await services.stop()
     clock += 20 * MIN
-    services = await startServices(dataDir, mqttUrl, passwords, now)
+    services = await startServices(dataDir, mqttUrl, passwords, now, logger)
 
     const unshelved = await watcher.next((c) => c.alarm.id === pumpFault.alarm.id && c.transition === 'unshelved')
     expect(unshelved.ts).toBe(clock)
@@ -270,7 +141,7 @@ describe('alarms through a restart of ingest and the api', () => {
 
     // the api serves them after its restart, and the conditions that still hold are not raised again
     const listed = await fetch(`${services.apiUrl}/api/alarms?siteId=${SITE}`, {
-      headers: { cookie: await signIn(services.apiUrl) },
+      headers: { cookie: await signIn(services.apiUrl, SUPERVISOR) },
     })
     const open = (await listed.json()) as AlarmView[]
     expect(open.map((alarm) => [alarm.ruleId, alarm.state]).sort()).toEqual([
