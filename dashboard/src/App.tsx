@@ -1,8 +1,15 @@
 import { useTranslation } from 'react-i18next'
 import { Navigate, Outlet, Route, Routes, useLocation } from 'react-router'
+import { AlarmAnnunciator } from './alarms/AlarmAnnunciator.tsx'
+import { AlarmStrip } from './components/alarms/AlarmStrip.tsx'
+import { SoundBanner } from './components/alarms/SoundBanner.tsx'
 import { AppHeader } from './components/layout/AppHeader.tsx'
 import { ErrorBoundary } from './components/layout/ErrorBoundary.tsx'
+import { KioskBar } from './components/layout/KioskBar.tsx'
 import { useConnection, useSnapshotReady } from './live/store.ts'
+import { AlarmConsolePage } from './pages/AlarmConsolePage.tsx'
+import { AlarmReportPage } from './pages/AlarmReportPage.tsx'
+import { AlarmRulesPage } from './pages/AlarmRulesPage.tsx'
 import { AuditPage } from './pages/AuditPage.tsx'
 import { DeviceAdminPage } from './pages/DeviceAdminPage.tsx'
 import { DevicePage } from './pages/DevicePage.tsx'
@@ -43,6 +50,12 @@ function PageError() {
   )
 }
 
+const ALARMS_PATH = '/alarms'
+
+/**
+ * The frame of every page: the header (or, for the console on a wall screen, `?kiosk=1`, only the time and the link
+ * state), the banners, and the alarms' sound and strip, which follow a guard to every page.
+ */
 function AppShell() {
   const { t } = useTranslation()
   const { user } = useSession()
@@ -51,19 +64,23 @@ function AppShell() {
   if (user?.mustChangePassword && location.pathname !== PASSWORD_PATH) {
     return <Navigate to={withNext(PASSWORD_PATH, `${location.pathname}${location.search}`)} replace />
   }
+  const onConsole = location.pathname === ALARMS_PATH
+  const kiosk = onConsole && new URLSearchParams(location.search).get('kiosk') === '1'
   return (
-    <>
+    <AlarmAnnunciator>
       <a className="skip-link" href="#main">
         {t('app.skipToContent')}
       </a>
-      <AppHeader />
+      {kiosk ? <KioskBar /> : <AppHeader />}
       <StaleBanner />
+      <SoundBanner />
+      {!onConsole && <AlarmStrip />}
       <main id="main">
         <ErrorBoundary fallback={<PageError />}>
           <Outlet />
         </ErrorBoundary>
       </main>
-    </>
+    </AlarmAnnunciator>
   )
 }
 
@@ -81,6 +98,8 @@ export function App() {
       >
         <Route index element={<OverviewPage />} />
         <Route path="devices/:deviceId" element={<DevicePage />} />
+        <Route path="alarms" element={<AlarmConsolePage />} />
+        <Route path="alarms/report" element={<AlarmReportPage />} />
         <Route
           path="system"
           element={
@@ -103,6 +122,14 @@ export function App() {
           element={
             <Restricted permission="devices.manage">
               <DeviceAdminPage />
+            </Restricted>
+          }
+        />
+        <Route
+          path="admin/alarm-rules"
+          element={
+            <Restricted permission="rules.manage">
+              <AlarmRulesPage />
             </Restricted>
           }
         />

@@ -79,7 +79,11 @@ export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T>
  * A request that changes something. The body, if any, is JSON (the api refuses other bodies, so another site cannot
  * post a form to it); a 204 answers `undefined`. The session cookie goes along: same origin.
  */
-export async function sendJson<T>(method: 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> {
+export async function sendJson<T>(
+  method: 'POST' | 'PATCH' | 'PUT' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' }
   if (body !== undefined) headers['content-type'] = 'application/json'
   const sentAt = Date.now()

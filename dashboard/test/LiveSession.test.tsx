@@ -5,6 +5,7 @@ import { App } from '../src/App.tsx'
 import type { LiveHandlers, LiveTransport } from '../src/live/client.ts'
 import { LiveSession, liveAudience } from '../src/live/LiveSession.tsx'
 import { SessionProvider } from '../src/session/SessionProvider.tsx'
+import { FIRE, FLOOD } from './alarm-fixtures.ts'
 import { ADMIN, GUARD, PASSWORD, SUPERVISOR, userView } from './auth-fixtures.ts'
 import { stubAuthApi } from './fake-api.ts'
 import { DEVICES, NOW, SITE, SNAPSHOT } from './fixtures.ts'
@@ -81,14 +82,16 @@ describe('LiveSession', () => {
     stubAuthApi({ users: [ADMIN, GUARD] })
     const live = renderLive('/')
     await signIn('admin')
-    goLive(live, snapshotOf([...DEVICES, ...lakeside]))
+    goLive(live, { ...snapshotOf([...DEVICES, ...lakeside]), alarms: [FIRE], floods: [FLOOD] })
     expect(await screen.findAllByTestId('device-card')).toHaveLength(2 * DEVICES.length)
+    expect(screen.getByTestId('nav-alarms-badge').dataset.count).toBe('1')
 
     await signOut()
     await signIn('guard.zhang')
     expect(live.links).toHaveLength(2)
-    // Until the guard's own snapshot, nothing of the admin's is on screen or in the store.
-    expect(live.store.getState().devices.size).toBe(0)
+    // Until the guard's own snapshot, nothing of the admin's is on screen or in the store: no device, no alarm.
+    expect(live.store.getState()).toMatchObject({ devices: new Map(), alarms: new Map(), floods: new Map() })
+    expect(screen.queryByTestId('nav-alarms-badge')).toBeNull()
     expect(screen.queryAllByTestId('device-card')).toEqual([])
     goLive(live)
     expect(await screen.findAllByTestId('device-card')).toHaveLength(DEVICES.length)

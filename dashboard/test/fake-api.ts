@@ -4,8 +4,17 @@
  * with `answerNext`; everything else behaves as the api does. Unknown routes answer 404 `FM_ERR_NOT_FOUND`, as the
  * real api.
  */
-import type { AuditEntryView, DeviceView, Permission, UserView } from '@fm/protocol'
+import type {
+  AlarmJournalEntry,
+  AlarmKpis,
+  AlarmView,
+  AuditEntryView,
+  DeviceView,
+  Permission,
+  UserView,
+} from '@fm/protocol'
 import { vi } from 'vitest'
+import type { SiteAlarmRule } from '../src/alarms/rules-api.ts'
 import type { AdminDevice } from '../src/devices/device-admin-api.ts'
 import type { ListedUser } from '../src/users/users-api.ts'
 import { PASSWORD } from './auth-fixtures.ts'
@@ -73,6 +82,12 @@ export interface FakeApiState {
   users?: ListedUser[]
   devices?: AdminDevice[]
   audit?: AuditEntryView[]
+  /** The alarms the alarm routes act on, changed as the api would change them. */
+  alarms?: AlarmView[]
+  journal?: AlarmJournalEntry[]
+  kpis?: AlarmKpis
+  /** The alarm rules of the fixture site, as `GET /api/sites/cuihu/alarm-rules` lists them. */
+  rules?: SiteAlarmRule[]
 }
 
 export function stubAuthApi(options: FakeApiState = {}) {
@@ -81,6 +96,8 @@ export function stubAuthApi(options: FakeApiState = {}) {
     users: [...(options.users ?? [])],
     devices: [...(options.devices ?? [])],
     audit: [...(options.audit ?? [])],
+    alarms: [...(options.alarms ?? [])],
+    rules: [...(options.rules ?? [])],
     /** How many passwords the fake has generated. */
     generated: 0,
     /** username → password */
@@ -93,6 +110,114 @@ export function stubAuthApi(options: FakeApiState = {}) {
   function forbidden(user: UserView, permission: Permission): Answer | undefined {
     const allowed = user.permissions.includes(permission)
     return allowed ? undefined : apiError(403, 'FM_ERR_FORBIDDEN', `permission "${permission}" required`)
+  }
+
+  /**
+   * The alarm routes of api/src/routes/alarms.ts, alarm-actions.ts and alarm-kpis.ts: each action answers the alarm
+   * in its new state, or the api's refusal (409 FM_ERR_ALARM_STATE) where the state does not allow it.
+   */
+  function alarmRoute(user: UserView, method: string, path: string, body: Record<string, unknown>): Answer | undefined {
+    if (method === 'GET' && /^\/api\/sites\/[^/]+\/alarm-kpis$/.test(path)) {
+      return options.kpis ? { status: 200, body: options.kpis } : apiError(404, 'FM_ERR_NOT_FOUND')
+    }
+    const rule = /^\/api\/sites\/[^/]+\/alarm-rules(?:\/([^/]+))?$/.exec(path)
+    if (rule) return ruleRoute(user, method, decodeURIComponent(rule[1] ?? ''), body)
+    if (method === 'GET' && /^\/api\/devices\/[^/]+\/history$/.test(path)) {
+      return { status: 200, body: { deviceId: path.split('/')[3], from: 0, to: 0, stepMs: 0, series: [] } }
+    }
+    const point = /^\/api\/devices\/([^/]+)\/alarms\/([^/]+)\/out-of-service$/.exec(path)
+    const action = /^\/api\/alarms\/(\d+)\/(journal|ack|shelve|unshelve|reset|fire-steps)$/.exec(path)
+    if (!point && !action) return undefined
+    const alarm = point
+      ? state.alarms.find((a) => a.deviceId === point[1] && a.ruleId === decodeURIComponent(point[2] ?? ''))
+      : state.alarms.find((a) => a.id === Number(action?.[1]))
+    if (!alarm) return apiError(404, 'FM_ERR_ALARM_NOT_FOUND')
+    if (action?.[2] === 'journal') {
+      return { status: 200, body: { entries: (options.journal ?? []).filter((e) => e.alarmId === alarm.id) } }
+    }
+    const refused = forbidden(user, point ? 'alarms.suppress' : 'alarms.respond')
+    if (refused) return refused
+    const refuse = (why: string) => apiError(409, 'FM_ERR_ALARM_STATE', why)
+    const at = Math.max(Date.now(), alarm.updatedAt + 1)
+    let next: AlarmView
+    switch (point ? `${method} out-of-service` : action?.[2]) {
+      case 'ack':
+        if (alarm.acknowledged) return refuse('already acknowledged')
+        next = {
+          ...alarm,
+          acknowledged: true,
+          state: alarm.active ? 'ack' : 'normal',
+          acknowledgedBy: user.displayName,
+        }
+        break
+      case 'shelve': {
+        if (alarm.priority === 'P0') return refuse('a P0 alarm cannot be shelved')
+        const until = typeof body.durationMin === 'number' ? at + body.durationMin * 60_000 : undefined
+        const shelve = {
+          kind: body.kind as 'timed' | 'one-shot',
+          reason: String(body.reason),
+          by: user.displayName,
+          at,
+        }
+        next = { ...alarm, shelved: until === undefined ? shelve : { ...shelve, until } }
+        break
+      }
+      case 'unshelve': {
+        const { shelved: _, ...rest } = alarm
+        next = rest
+        break
+      }
+      case 'reset':
+        if (alarm.conditionActive) return refuse('the condition still holds')
+        next = { ...alarm, active: false, state: alarm.acknowledged ? 'normal' : 'rtn-unack' }
+        break
+      case 'fire-steps': {
+        const step = {
+          step: String(body.step),
+          at,
+          by: user.displayName,
+          ...(body.note ? { note: String(body.note) } : {}),
+        }
+        next = { ...alarm, fireSteps: [...(alarm.fireSteps ?? []), step] }
+        break
+      }
+      case 'PUT out-of-service':
+        next = {
+          ...alarm,
+          outOfService: { until: Number(body.until), reason: String(body.reason), by: user.displayName, at },
+        }
+        break
+      case 'DELETE out-of-service': {
+        const { outOfService: _, ...rest } = alarm
+        next = rest
+        break
+      }
+      default:
+        return apiError(404, 'FM_ERR_NOT_FOUND')
+    }
+    next = { ...next, updatedAt: at }
+    state.alarms = state.alarms.map((a) => (a.id === next.id ? next : a))
+    return { status: 200, body: next }
+  }
+
+  /** The rule routes of api/src/routes/alarm-rules.ts: an override replaces the site's numbers field by field. */
+  function ruleRoute(user: UserView, method: string, ruleId: string, body: Record<string, unknown>): Answer {
+    if (method === 'GET' && !ruleId) return { status: 200, body: state.rules }
+    const refused = forbidden(user, 'rules.manage')
+    if (refused) return refused
+    const rule = state.rules.find((r) => r.id === ruleId)
+    if (!rule) return apiError(404, 'FM_ERR_RULE_NOT_FOUND')
+    const settings = method === 'PUT' ? body : {}
+    const next: SiteAlarmRule = {
+      ...rule,
+      ...rule.defaults,
+      enabled: true,
+      ...settings,
+      ...(method === 'PUT' ? { override: { ...settings, updatedAt: Date.now() } } : {}),
+    }
+    if (method === 'DELETE') delete next.override
+    state.rules = state.rules.map((r) => (r.id === ruleId ? next : r))
+    return { status: 200, body: next }
   }
 
   /** The device routes of api/src/routes/device-admin.ts and devices.ts. */
@@ -152,6 +277,8 @@ export function stubAuthApi(options: FakeApiState = {}) {
       return { status: 200, body: { user: state.user } }
     }
     if (path === '/api/sites') return { status: 200, body: [SITE] }
+    const alarmAnswer = alarmRoute(signedIn, method, path, body)
+    if (alarmAnswer) return alarmAnswer
     if (path.startsWith('/api/devices') || path.startsWith('/api/sites/'))
       return deviceRoute(signedIn, method, path, body)
     if (method === 'GET' && path === '/api/audit') {

@@ -1,8 +1,13 @@
 import {
+  ALARM_PRIORITIES,
+  ALARM_RULES,
+  ALARM_STATES,
+  ALARM_TRANSITIONS,
   AuditEntryView,
   BROKER_DROP_REASONS,
   DEVICE_KINDS,
   FIRE_POINT_STATES,
+  FIRE_STEPS,
   IngestTimeSeriesStatus,
   PartHealth,
   PERMISSIONS,
@@ -14,8 +19,10 @@ import {
   USER_ROLES,
 } from '@fm/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
+import { kpiFigures } from '../src/alarms/kpi-targets.ts'
 import { KNOWN_AUDIT_ACTIONS } from '../src/audit/actions.ts'
 import { ACTION_PREFIXES, AUDIT_OUTCOMES } from '../src/audit/audit-filters.ts'
+import { SHELVE_CHOICES } from '../src/components/alarms/ShelveDialog.tsx'
 import { PROVISION_PROBLEMS } from '../src/devices/provisioning.ts'
 import { KNOWN_PARTS } from '../src/health/parts.ts'
 import { describeFailure } from '../src/i18n/failure.ts'
@@ -31,6 +38,7 @@ import {
   withUnit,
 } from '../src/i18n/format.ts'
 import { createI18n, LANGUAGE_STORAGE_KEY, LANGUAGES, storedLanguage } from '../src/i18n/i18n.ts'
+import { KPIS } from './alarm-fixtures.ts'
 
 /** Every label a language must have, derived from the protocol so that a new field or kind fails here first. */
 function requiredKeys(): string[] {
@@ -63,11 +71,20 @@ function requiredKeys(): string[] {
   for (const prefix of ACTION_PREFIXES) keys.push(`audit.prefixes.${prefix.slice(0, -1)}`)
   for (const outcome of AUDIT_OUTCOMES) keys.push(`audit.outcomes.${outcome}`)
   for (const type of AuditEntryView.properties.actor.properties.type.enum) keys.push(`audit.actorTypes.${type}`)
+  for (const priority of ALARM_PRIORITIES) keys.push(`alarms.priorities.${priority}`)
+  for (const state of ALARM_STATES) keys.push(`alarms.states.${state}`)
+  for (const transition of ALARM_TRANSITIONS) keys.push(`alarms.transitions.${transition}`)
+  for (const step of FIRE_STEPS) keys.push(`alarms.fireSteps.${step}.label`, `alarms.fireSteps.${step}.hint`)
+  for (const choice of SHELVE_CHOICES) keys.push(`alarms.dialog.durations.${choice}`)
+  for (const problem of ['until-missing', 'until-past', 'until-too-far']) keys.push(`alarms.dialog.problems.${problem}`)
+  for (const { key } of kpiFigures(KPIS)) keys.push(`alarmReport.kpis.${key}`, `alarmReport.hints.${key}`)
+  for (const type of new Set(ALARM_RULES.map((rule) => rule.condition.type))) keys.push(`alarmRules.conditions.${type}`)
+  for (const problem of ['threshold', 'deadband', 'delay']) keys.push(`alarmRules.problems.${problem}`)
   return keys
 }
 
 /**
- * The api's codes that the sign-in, password and administration pages can meet (api/src/errors.ts, which the
+ * The api's codes that the sign-in, password, administration and alarm pages can meet (api/src/errors.ts, which the
  * dashboard may not import; docs/protocol.md lists them). Each must be a sentence, never the api's English message.
  */
 const API_ERRORS = [
@@ -89,6 +106,12 @@ const API_ERRORS = [
   'FM_ERR_DEVICE_NOT_FOUND',
   'FM_ERR_SITE_NOT_FOUND',
   'FM_ERR_VALIDATION',
+  'FM_ERR_ALARM_STATE',
+  'FM_ERR_ALARM_INVALID',
+  'FM_ERR_ALARM_NOT_FOUND',
+  'FM_ERR_ALARM_RANGE_INVALID',
+  'FM_ERR_RULE_NOT_FOUND',
+  'FM_ERR_RULE_INVALID',
   'FM_ERR_NOT_FOUND',
   'FM_ERR_INTERNAL',
   'network',
@@ -98,7 +121,7 @@ const API_ERRORS = [
 describe.each(LANGUAGES)('%s resources', (language) => {
   const i18n = createI18n(language)
 
-  it('label every device kind, telemetry field, enum and boolean value, room type, event detail, health state, broker drop reason, user role, permission, api error, provisioning problem and audit action, outcome and actor', () => {
+  it('label every device kind, telemetry field, enum and boolean value, room type, event detail, health state, broker drop reason, user role, permission, api error, provisioning problem, audit action, outcome and actor, alarm priority, state, transition, fire step, shelve duration and KPI', () => {
     const missing = requiredKeys().filter((key) => !i18n.exists(key, { lng: language, fallbackLng: false }))
     expect(missing).toEqual([])
     // The check itself must be able to fail: a key that no language has.

@@ -89,7 +89,7 @@ describe('the header and the routes, by permission', () => {
     renderApp('/')
     await screen.findByTestId('user-menu')
     expect(screen.getByTestId('nav-system').getAttribute('href')).toBe('/system')
-    expect(adminLinks()).toEqual(['nav-users', 'nav-devices', 'nav-audit'])
+    expect(adminLinks()).toEqual(['nav-users', 'nav-devices', 'nav-alarm-rules', 'nav-audit'])
     const toggle = screen.getByTestId('nav-admin')
     expect(toggle.getAttribute('aria-expanded')).toBe('true')
     fireEvent.click(screen.getByTestId('nav-devices'))

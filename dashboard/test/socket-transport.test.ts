@@ -32,6 +32,8 @@ function open() {
     snapshot: () => {},
     deltas: () => {},
     events: () => {},
+    alarms: () => {},
+    flood: () => {},
     refused: (refusal) => refusals.push(refusal),
   }
   const close = socketTransport()(handlers)

@@ -8,8 +8,11 @@ import type { AuditEntryView, AuditPage } from '@fm/protocol'
 export type AuditOutcome = AuditEntryView['outcome']
 export const AUDIT_OUTCOMES: readonly AuditOutcome[] = ['ok', 'denied', 'failed']
 
-/** The prefixes offered in the action filter: every sign-in, every change to users, every change to devices. */
-export const ACTION_PREFIXES = ['auth.', 'user.', 'device.'] as const
+/**
+ * The prefixes offered in the action filter: every sign-in, every change to users, to devices, and every response to
+ * an alarm or change of an alarm rule.
+ */
+export const ACTION_PREFIXES = ['auth.', 'user.', 'device.', 'alarm.'] as const
 
 /** The api's pattern for `action` (api/src/routes/audit.ts); anything else answers 400. */
 const ACTION_RE = /^[A-Za-z0-9._-]{1,128}$/

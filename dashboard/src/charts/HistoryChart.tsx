@@ -1,4 +1,4 @@
-import type { FieldSpec } from '@fm/protocol'
+import type { FieldSpec, HistoryPoint } from '@fm/protocol'
 import { type RefObject, useLayoutEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Area, CartesianGrid, ComposedChart, Line, Tooltip, type TooltipContentProps, XAxis, YAxis } from 'recharts'
@@ -21,6 +21,11 @@ export interface ChartPoint {
   ts: number
   mean: number | null
   band: [number, number] | null
+}
+
+/** Buckets of a history answer as the chart draws them. */
+export function toChartPoints(points: readonly HistoryPoint[]): ChartPoint[] {
+  return points.map((p) => ({ ts: p.ts, mean: p.mean, band: [p.min, p.max] }))
 }
 
 interface HistoryChartProps {

@@ -3,6 +3,8 @@
  * fire water, power, fire control, gatehouses), then the buildings, then anything the site does not place.
  */
 import { type Building, type DeviceView, ROOM_TYPES, type Room, type Site } from '@fm/protocol'
+import { localName } from '../i18n/format.ts'
+import type { Language } from '../i18n/i18n.ts'
 
 export type DeviceGroup =
   | { key: string; type: 'room'; room: Room; building: Building | undefined; deviceIds: string[] }
@@ -54,4 +56,14 @@ export function deviceLocation(
   const room = site?.rooms.find((r) => r.id === device.roomId)
   const buildingId = device.buildingId ?? room?.buildingId
   return { room, building: site?.buildings.find((b) => b.id === buildingId) }
+}
+
+/** Where a device is, in words: "3栋 · 生活水泵房"; '' when the site does not place it. */
+export function locationLabel(
+  device: Pick<DeviceView, 'buildingId' | 'roomId'>,
+  site: Site | undefined,
+  language: Language,
+): string {
+  const { building, room } = deviceLocation(device, site)
+  return [building, room].flatMap((place) => (place ? [localName(place, language)] : [])).join(' · ')
 }

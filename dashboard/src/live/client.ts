@@ -1,15 +1,26 @@
 /**
  * The one live connection of the dashboard (windfront's single WebSocketManager, STYLE §2.2 step 6).
  *
- * `snapshot` replaces the store at once. `deltas` and `events` are queued and committed together once per animation
- * frame, so a burst of messages costs one store update and one render, not one per message. The queue is flushed at
- * once when it grows past `MAX_QUEUED_ITEMS`: a hidden tab gets no animation frames, and memory must stay bounded.
+ * `snapshot` replaces the store at once. `deltas`, `events`, `alarms` and `flood` are queued and committed together
+ * once per animation frame, so a burst of messages costs one store update and one render, not one per message. The
+ * queue is flushed at once when it grows past `MAX_QUEUED_ITEMS`: a hidden tab gets no animation frames, and memory
+ * must stay bounded.
  */
-import type { ClientToServerEvents, DeviceDelta, DeviceEvent, LiveSnapshot, ServerToClientEvents } from '@fm/protocol'
+import type {
+  AlarmChange,
+  ClientToServerEvents,
+  DeviceDelta,
+  DeviceEvent,
+  FloodStatus,
+  LiveSnapshot,
+  ServerToClientEvents,
+} from '@fm/protocol'
 import { io, type Socket } from 'socket.io-client'
 import {
   appendEvents,
+  applyAlarmChanges,
   applyDeltas,
+  applyFloods,
   applySnapshot,
   type ConnectionState,
   type LiveStore,
@@ -36,6 +47,8 @@ export interface LiveHandlers {
   snapshot(snapshot: LiveSnapshot): void
   deltas(deltas: DeviceDelta[]): void
   events(events: DeviceEvent[]): void
+  alarms(changes: AlarmChange[]): void
+  flood(status: FloodStatus): void
   refused(refusal: LiveRefusal): void
 }
 
@@ -75,6 +88,8 @@ export function socketTransport(url?: string): LiveTransport {
     })
     socket.on('deltas', (deltas) => handlers.deltas(deltas))
     socket.on('events', (events) => handlers.events(events))
+    socket.on('alarms', (changes) => handlers.alarms(changes))
+    socket.on('flood', (status) => handlers.flood(status))
     socket.on('disconnect', (reason) => {
       handlers.connection('offline')
       // socket.io reconnects by itself after a lost network, never after the server chose to close the link.
@@ -95,7 +110,7 @@ export function socketTransport(url?: string): LiveTransport {
 export interface LiveClient {
   start(): void
   stop(): void
-  /** Commits queued deltas and events now. */
+  /** Commits queued deltas, events, alarm changes and flood states now. */
   flush(): void
 }
 
@@ -111,30 +126,39 @@ export function createLiveClient(
 ): LiveClient {
   let deltaQueue: DeviceDelta[] = []
   let eventQueue: DeviceEvent[] = []
+  let alarmQueue: AlarmChange[] = []
+  let floodQueue: FloodStatus[] = []
   let cancelFrame: (() => void) | undefined
   let close: (() => void) | undefined
+
+  const queued = () => deltaQueue.length + eventQueue.length + alarmQueue.length + floodQueue.length
 
   function flush(): void {
     cancelFrame?.()
     cancelFrame = undefined
-    if (deltaQueue.length === 0 && eventQueue.length === 0) return
-    const deltas = deltaQueue
-    const events = eventQueue
+    if (queued() === 0) return
+    const [deltas, events, changes, floods] = [deltaQueue, eventQueue, alarmQueue, floodQueue]
     deltaQueue = []
     eventQueue = []
-    store.update((state) => appendEvents(applyDeltas(state, deltas), events))
+    alarmQueue = []
+    floodQueue = []
+    store.update((state) =>
+      applyFloods(applyAlarmChanges(appendEvents(applyDeltas(state, deltas), events), changes), floods),
+    )
   }
 
   function schedule(): void {
-    if (deltaQueue.length + eventQueue.length >= MAX_QUEUED_ITEMS) flush()
+    if (queued() >= MAX_QUEUED_ITEMS) flush()
     else cancelFrame ??= scheduleFrame(flush)
   }
 
   const handlers: LiveHandlers = {
     connection: (state) => store.update((s) => setConnection(s, state)),
     snapshot(snapshot) {
-      // Queued deltas are older than the snapshot, which already contains their values.
+      // Queued deltas, alarm changes and flood states are older than the snapshot, which already contains them.
       deltaQueue = []
+      alarmQueue = []
+      floodQueue = []
       store.update((state) => applySnapshot(state, snapshot))
     },
     deltas(deltas) {
@@ -143,6 +167,14 @@ export function createLiveClient(
     },
     events(events) {
       eventQueue.push(...events)
+      schedule()
+    },
+    alarms(changes) {
+      alarmQueue.push(...changes)
+      schedule()
+    },
+    flood(status) {
+      floodQueue.push(status)
       schedule()
     },
     refused: (refusal) => onRefused(refusal),

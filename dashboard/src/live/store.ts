@@ -1,11 +1,21 @@
 /**
- * The live state of the compound: the latest snapshot with every delta applied since, plus recent device events.
- * A tiny external store read through `useSyncExternalStore`, so a component re-renders only when the slice it selects
- * changes. The reducers are pure and keep the identity of every device that did not change: that identity is what lets
- * `useDevice(id)` skip the other cards when one pump reports.
+ * The live state of the compound: the latest snapshot with every delta applied since, plus recent device events,
+ * the alarms and each site's flood state. A tiny external store read through `useSyncExternalStore`, so a component
+ * re-renders only when the slice it selects changes. The reducers are pure and keep the identity of every device that
+ * did not change: that identity is what lets `useDevice(id)` skip the other cards when one pump reports.
  */
-import type { DeviceDelta, DeviceEvent, DeviceView, FieldValue, LiveSnapshot } from '@fm/protocol'
+import type {
+  AlarmChange,
+  AlarmView,
+  DeviceDelta,
+  DeviceEvent,
+  DeviceView,
+  FieldValue,
+  FloodStatus,
+  LiveSnapshot,
+} from '@fm/protocol'
 import { createContext, useContext, useMemo, useSyncExternalStore } from 'react'
+import { isListed, mergeAlarms } from './alarm-state.ts'
 
 export type ConnectionState = 'connecting' | 'live' | 'offline'
 
@@ -23,6 +33,14 @@ export interface LiveState {
   list: readonly DeviceView[]
   /** Newest first, at most `MAX_RECENT_EVENTS`. */
   events: readonly DeviceEvent[]
+  /**
+   * Every alarm the link told of, by id, in its latest state, those back to normal included: an older change that
+   * arrives late (the api's answer to an acknowledgement and the broadcast of it race) is recognised by `updatedAt`.
+   * Read the console's list with `useAlarms`.
+   */
+  alarms: ReadonlyMap<number, AlarmView>
+  /** The flood state of each site of the scope, by site id. */
+  floods: ReadonlyMap<string, FloodStatus>
 }
 
 /** Enough for the last minutes of a busy gate; older events come from REST on the device page. */
@@ -35,14 +53,44 @@ export const INITIAL_LIVE_STATE: LiveState = {
   roster: [],
   list: [],
   events: [],
+  alarms: new Map(),
+  floods: new Map(),
 }
 
-/** A snapshot replaces everything the store knew about devices; recent events are kept, they are history. */
+/**
+ * A snapshot replaces everything the store knew about devices, alarms and floods; recent events are kept, they are
+ * history.
+ */
 export function applySnapshot(state: LiveState, snapshot: LiveSnapshot): LiveState {
   const devices = new Map<string, DeviceView>()
   for (const device of snapshot.devices) devices.set(device.id, device)
   const list = [...devices.values()]
-  return { ...state, snapshotTs: snapshot.ts, devices, roster: list, list }
+  const alarms = new Map(snapshot.alarms.map((alarm) => [alarm.id, alarm]))
+  const floods = new Map(snapshot.floods.map((flood) => [flood.siteId, flood]))
+  return { ...state, snapshotTs: snapshot.ts, devices, roster: list, list, alarms, floods }
+}
+
+/** Alarms in their latest state (changes of the link, or the api's answer to an action), oldest change first. */
+export function applyAlarms(state: LiveState, alarms: readonly AlarmView[]): LiveState {
+  const merged = mergeAlarms(state.alarms, alarms)
+  return merged === state.alarms ? state : { ...state, alarms: merged }
+}
+
+export function applyAlarmChanges(state: LiveState, changes: readonly AlarmChange[]): LiveState {
+  return changes.length === 0
+    ? state
+    : applyAlarms(
+        state,
+        changes.map((change) => change.alarm),
+      )
+}
+
+/** Sites whose flood began or ended, oldest first. */
+export function applyFloods(state: LiveState, statuses: readonly FloodStatus[]): LiveState {
+  if (statuses.length === 0) return state
+  const floods = new Map(state.floods)
+  for (const status of statuses) floods.set(status.siteId, status)
+  return { ...state, floods }
 }
 
 function changedValues(
@@ -166,6 +214,27 @@ export function useConnection(): ConnectionState {
 /** True once the first snapshot has arrived, so pages can tell "loading" from "no such device". */
 export function useSnapshotReady(): boolean {
   return useLive((s) => s.snapshotTs !== null)
+}
+
+const NO_ALARMS: readonly AlarmView[] = []
+
+/**
+ * The alarms a console lists (not normal, or shelved, or out of service), in no particular order; only those of one
+ * device when `deviceId` is given. A new array only when an alarm changed.
+ */
+export function useAlarms(deviceId?: string): readonly AlarmView[] {
+  const alarms = useLive((s) => s.alarms)
+  return useMemo(() => {
+    const listed = [...alarms.values()].filter(
+      (a) => isListed(a) && (deviceId === undefined || a.deviceId === deviceId),
+    )
+    return listed.length === 0 ? NO_ALARMS : listed
+  }, [alarms, deviceId])
+}
+
+/** The flood state of every site of the scope. */
+export function useFloods(): ReadonlyMap<string, FloodStatus> {
+  return useLive((s) => s.floods)
 }
 
 /** Recent live events, newest first; only those of one device when `deviceId` is given. */

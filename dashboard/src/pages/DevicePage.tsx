@@ -2,6 +2,7 @@ import { type DeviceView, hasEvents } from '@fm/protocol'
 import { useTranslation } from 'react-i18next'
 import { Link, useParams } from 'react-router'
 import { ApiError, type Failure, failureOf, fetchDevice, isForbidden } from '../api.ts'
+import { DeviceAlarms } from '../components/alarms/DeviceAlarms.tsx'
 import { DeviceHeader } from '../components/device/DeviceHeader.tsx'
 import { DeviceInfo } from '../components/device/DeviceInfo.tsx'
 import { HistoryPanel } from '../components/device/HistoryPanel.tsx'
@@ -92,6 +93,7 @@ export function DevicePage({ chartSize }: DevicePageProps) {
         <span aria-current="page">{localName(device, language)}</span>
       </nav>
       <DeviceHeader device={device} />
+      <DeviceAlarms deviceId={device.id} />
       <div className="device-page__grid">
         <section className="panel device-page__values" aria-labelledby="values-title">
           <h2 id="values-title" className="panel__title">

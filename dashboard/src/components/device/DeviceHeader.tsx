@@ -1,6 +1,6 @@
 import type { DeviceView } from '@fm/protocol'
 import { useTranslation } from 'react-i18next'
-import { deviceLocation } from '../../devices/grouping.ts'
+import { locationLabel } from '../../devices/grouping.ts'
 import { deviceStatus } from '../../devices/status.ts'
 import { localName } from '../../i18n/format.ts'
 import { useLanguage } from '../../i18n/i18n.ts'
@@ -14,9 +14,8 @@ export function DeviceHeader({ device }: { device: DeviceView }) {
   const { t } = useTranslation()
   const language = useLanguage()
   const { site } = useSite()
-  const { building, room } = deviceLocation(device, site)
   const status = deviceStatus(device)
-  const location = [building, room].flatMap((place) => (place ? [localName(place, language)] : [])).join(' · ')
+  const location = locationLabel(device, site, language)
   return (
     <header className="device-header panel" data-status={status.level}>
       <span className="device-header__icon">

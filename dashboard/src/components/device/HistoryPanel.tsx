@@ -1,10 +1,11 @@
 import type { DeviceView, History, HistoryPoint } from '@fm/protocol'
 import { type FormEvent, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { fetchHistory, isForbiddenError } from '../../api.ts'
+import { fetchHistory } from '../../api.ts'
 import { mergeReadings } from '../../charts/buckets.ts'
+import { chartMessage } from '../../charts/chart-message.ts'
 import { csvFileName, downloadText, historyCsv } from '../../charts/csv.ts'
-import { type ChartPoint, HistoryChart, useElementSize } from '../../charts/HistoryChart.tsx'
+import { type ChartPoint, HistoryChart, toChartPoints, useElementSize } from '../../charts/HistoryChart.tsx'
 import {
   type CustomRangeResult,
   chartMaxPoints,
@@ -27,10 +28,6 @@ const NO_POINTS: readonly HistoryPoint[] = []
 
 function storedPoints(history: History | undefined, field: string): readonly HistoryPoint[] {
   return history?.series.find((s) => s.field === field)?.points ?? NO_POINTS
-}
-
-function toChartPoints(points: readonly HistoryPoint[]): ChartPoint[] {
-  return points.map((p) => ({ ts: p.ts, mean: p.mean, band: [p.min, p.max] }))
 }
 
 const GAP: (ts: number) => ChartPoint = (ts) => ({ ts, mean: null, band: null })
@@ -146,16 +143,7 @@ export function HistoryPanel({ device, chartSize }: HistoryPanelProps) {
       {displayUnit(f) ? ` (${displayUnit(f)})` : ''}
     </option>
   )
-  const message =
-    data.length > 0
-      ? undefined
-      : history.status === 'loading'
-        ? t('history.loading')
-        : history.status === 'error'
-          ? isForbiddenError(history.error)
-            ? t('history.forbidden')
-            : t('history.error')
-          : t('history.empty')
+  const message = chartMessage(history, data.length > 0, t)
   const tier = history.data?.tier
   const perPoint = stepMs > 0 ? t('history.perPoint', { step: formatDuration(stepMs, t) }) : undefined
   // Older apis send no tier: then only the bucket width is known.

@@ -1,4 +1,5 @@
-import { type ReactNode, useEffect, useId, useRef } from 'react'
+import { type ReactNode, useId, useRef } from 'react'
+import { useModalDialog } from './useModalDialog.ts'
 
 interface ConfirmDialogProps {
   title: string
@@ -20,28 +21,9 @@ interface ConfirmDialogProps {
  */
 export function ConfirmDialog(props: ConfirmDialogProps) {
   const { title, children, confirmLabel, cancelLabel, danger = false, pending = false, testId } = props
-  const ref = useRef<HTMLDialogElement>(null)
   const cancelButton = useRef<HTMLButtonElement>(null)
   const titleId = useId()
-  const onCancel = useRef(props.onCancel)
-  onCancel.current = props.onCancel
-
-  useEffect(() => {
-    const dialog = ref.current
-    if (!dialog) return
-    if (!dialog.open) dialog.showModal()
-    cancelButton.current?.focus()
-    // Escape: the browser would close the dialog behind React's back; the parent decides instead.
-    const cancel = (event: Event) => {
-      event.preventDefault()
-      onCancel.current()
-    }
-    dialog.addEventListener('cancel', cancel)
-    return () => {
-      dialog.removeEventListener('cancel', cancel)
-      if (dialog.open) dialog.close()
-    }
-  }, [])
+  const ref = useModalDialog(props.onCancel, () => cancelButton.current?.focus())
 
   return (
     <dialog ref={ref} className="dialog" aria-labelledby={titleId} data-testid={testId}>

@@ -8,6 +8,7 @@ import { useDisclosure } from './useDisclosure.ts'
 const ADMIN_PAGES: readonly { path: string; permission: Permission; label: string; testId: string }[] = [
   { path: '/admin/users', permission: 'users.manage', label: 'nav.users', testId: 'nav-users' },
   { path: '/admin/devices', permission: 'devices.manage', label: 'nav.devices', testId: 'nav-devices' },
+  { path: '/admin/alarm-rules', permission: 'rules.manage', label: 'nav.alarmRules', testId: 'nav-alarm-rules' },
   { path: '/admin/audit', permission: 'audit.read', label: 'nav.audit', testId: 'nav-audit' },
 ]
 

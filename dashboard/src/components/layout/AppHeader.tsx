@@ -1,7 +1,10 @@
+import { useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Link, NavLink } from 'react-router'
+import { countUnacknowledged } from '../../alarms/console-order.ts'
 import { localName } from '../../i18n/format.ts'
 import { useLanguage } from '../../i18n/i18n.ts'
+import { useAlarms } from '../../live/store.ts'
 import { useSession } from '../../session/SessionContext.ts'
 import { useSite } from '../../site/SiteContext.ts'
 import { AdminMenu } from './AdminMenu.tsx'
@@ -10,6 +13,24 @@ import { Clock } from './Clock.tsx'
 import { ConnectionIndicator } from './ConnectionIndicator.tsx'
 import { LanguageToggle } from './LanguageToggle.tsx'
 import { UserMenu } from './UserMenu.tsx'
+
+/** "Alarms" with the number waiting for an acknowledgement, which a guard must see from any page. */
+function AlarmsLink() {
+  const { t } = useTranslation()
+  const alarms = useAlarms()
+  const waiting = useMemo(() => countUnacknowledged(alarms), [alarms])
+  return (
+    <NavLink to="/alarms" data-testid="nav-alarms">
+      {t('nav.alarms')}
+      {waiting > 0 && (
+        <span className="nav-badge" data-testid="nav-alarms-badge" data-count={waiting}>
+          <span aria-hidden="true">{waiting}</span>
+          <span className="visually-hidden">{t('nav.alarmsWaiting', { count: waiting })}</span>
+        </span>
+      )}
+    </NavLink>
+  )
+}
 
 export function AppHeader() {
   const { t } = useTranslation()
@@ -33,6 +54,7 @@ export function AppHeader() {
           <NavLink to="/" end>
             {t('nav.overview')}
           </NavLink>
+          {can('devices.read') && <AlarmsLink />}
           {can('system.read') && (
             <NavLink to="/system" data-testid="nav-system">
               {t('nav.system')}
