@@ -310,8 +310,14 @@ export interface Received {
  * A socket.io client that records every event in arrival order. `next` resolves with the first recorded event
  * that matches, waiting for one if none has arrived yet.
  */
+/**
+ * What a test's client may send: anything, as a hand-written client could. The dashboard sends nothing
+ * (`ClientToServerEvents` is empty), and the api refuses whatever arrives.
+ */
+export type HandWrittenClientEvents = Record<string, (...args: unknown[]) => void>
+
 export interface Recorder {
-  socket: Socket<ServerToClientEvents>
+  socket: Socket<ServerToClientEvents, HandWrittenClientEvents>
   received: Received[]
   next<E extends EventName>(event: E, matches?: (data: EventData<E>) => boolean): Promise<EventData<E>>
 }
@@ -340,7 +346,7 @@ export async function connectRecorder(
 ): Promise<Recorder> {
   address ??= await listen(api)
   const sent = cookies === undefined ? await api.operatorCookies() : cookies
-  const socket: Socket<ServerToClientEvents> = connectSocket(address, {
+  const socket: Socket<ServerToClientEvents, HandWrittenClientEvents> = connectSocket(address, {
     transports: ['websocket'],
     autoConnect: false,
     ...(sent ? { extraHeaders: { cookie: cookieHeader(sent) } } : {}),

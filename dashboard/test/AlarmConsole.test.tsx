@@ -51,8 +51,7 @@ const row = (alarm: AlarmView) => getTagged('alarm-row', 'alarm-id', alarm.id)
 const selectedId = () =>
   Number(document.querySelector<HTMLElement>('[data-testid="alarm-row"][data-selected="true"]')?.dataset.alarmId)
 const audioState = () => console_().dataset.audioState
-const report = () =>
-  (window as unknown as { __fmAlarmAudio?: { state: string; priority?: string; tones: number } }).__fmAlarmAudio
+const report = () => window.__fmAlarmAudio
 
 describe('alarm console', () => {
   isolateEachTest()

@@ -13,12 +13,15 @@ export interface AlarmAudioReport {
   tones: number
 }
 
-const REPORT_KEY = '__fmAlarmAudio'
+declare global {
+  interface Window {
+    __fmAlarmAudio?: AlarmAudioReport
+  }
+}
 
 function report(value: AlarmAudioReport | undefined): void {
-  const target = window as unknown as Record<string, unknown>
-  if (value) target[REPORT_KEY] = value
-  else delete target[REPORT_KEY]
+  if (value) window.__fmAlarmAudio = value
+  else delete window.__fmAlarmAudio
 }
 
 /** The browser's user gestures that may start audio. */
