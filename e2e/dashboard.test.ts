@@ -2,48 +2,19 @@
  * The built dashboard in a real headless Chromium (Debian's), served by the api, fed by the simulated compound.
  * Screenshots land in e2e/screenshots/ for people to look at.
  */
-import { existsSync, mkdirSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { BROKER_DROP_REASONS } from '@fm/protocol'
-import { type Browser, type ConsoleMessage, chromium, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DASHBOARD_DIR, launchBrowser, openPage as openBrowserPage, SCREENSHOTS, signInThroughPage } from './browser.ts'
 import { type Platform, startPlatform } from './platform.ts'
-
-const DASHBOARD_DIR = fileURLToPath(new URL('../dashboard/dist', import.meta.url))
-const SCREENSHOTS = fileURLToPath(new URL('./screenshots', import.meta.url))
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-]
 
 let platform: Platform
 let browser: Browser
 const consoleErrors: string[] = []
 
-/**
- * 401s the api answers by design: `/api/auth/me` for every anonymous visitor, and a login with a wrong password.
- * Chromium logs every refused request as a console error; these are answers the page expects, not its errors.
- */
-const EXPECTED_401_PATHS = ['/api/auth/me', '/api/auth/login']
-
-function isExpected401(message: ConsoleMessage): boolean {
-  if (!message.text().includes('status of 401')) return false
-  const { url } = message.location()
-  return url !== '' && EXPECTED_401_PATHS.includes(new URL(url).pathname)
-}
-
 beforeAll(async () => {
-  if (!existsSync(`${DASHBOARD_DIR}/index.html`)) throw new Error('dashboard is not built: run `npm run build`')
-  mkdirSync(SCREENSHOTS, { recursive: true })
   platform = await startPlatform({ intervalMs: 1000, dashboardDir: DASHBOARD_DIR })
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
+  browser = await launchBrowser()
 })
 
 afterAll(async () => {
@@ -55,20 +26,13 @@ afterAll(async () => {
  * A page in a browser context of its own. `signedIn` (the default) carries the platform operator's session cookie,
  * an admin's, as a browser that signed in before would; `false` opens it as an anonymous visitor.
  */
-async function openPage(viewport: { width: number; height: number }, signedIn = true): Promise<Page> {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN' })
-  if (signedIn) {
-    const [name = '', value = ''] = platform.operatorCookie.split('=')
-    await context.addCookies([{ name, value, url: platform.apiUrl, httpOnly: true, sameSite: 'Lax' }])
-  }
-  const page = await context.newPage()
-  page.on('close', () => void context.close())
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !isExpected401(message))
-      consoleErrors.push(`${message.text()} ${message.location().url}`)
+function openPage(viewport: { width: number; height: number }, signedIn = true): Promise<Page> {
+  return openBrowserPage(browser, {
+    viewport,
+    apiUrl: platform.apiUrl,
+    errors: consoleErrors,
+    ...(signedIn ? { cookie: platform.operatorCookie } : {}),
   })
-  page.on('pageerror', (error) => consoleErrors.push(error.message))
-  return page
 }
 
 describe('dashboard in Chromium', () => {
@@ -314,16 +278,8 @@ describe('dashboard in Chromium', () => {
       })
     }
 
-    /** Signs in through the login page, as a person would, and waits for the live overview. */
-    async function signInAs(person: (typeof people)[keyof typeof people], page: Page): Promise<void> {
-      await page.goto(platform.apiUrl)
-      await page.locator('[data-testid="login-page"]').waitFor()
-      await page.locator('[data-testid="login-username"]').fill(person.username)
-      await page.locator('[data-testid="login-password"]').fill(person.password)
-      await page.locator('[data-testid="login-submit"]').click()
-      await page.locator(`[data-testid="user-menu"][data-role="${person.role}"]`).waitFor()
-      await page.locator('[data-testid="connection-status"][data-state="live"]').waitFor()
-    }
+    const signInAs = (person: (typeof people)[keyof typeof people], page: Page) =>
+      signInThroughPage(page, platform.apiUrl, person)
     // with the page's own cookies, outside the page: a refused fetch in the page would be logged as a console error
     const status = async (page: Page, path: string) => (await page.request.get(`${platform.apiUrl}${path}`)).status()
 

@@ -105,11 +105,14 @@ export function AlarmRow({ alarm, selected, expanded, onOpen, buttonRef, roving 
       className="alarm-row"
       data-testid="alarm-row"
       data-alarm-id={alarm.id}
+      data-alarm-device={alarm.deviceId}
+      data-alarm-rule={alarm.ruleId}
       data-priority={alarm.priority}
       data-state={alarm.state}
       data-selected={selected}
       data-suppressed={suppressed}
       data-flash={unacknowledged && !suppressed}
+      data-awaiting-reset={awaitingReset}
     >
       <div className="alarm-row__line">
         <button
