@@ -103,7 +103,10 @@ export class FloodMonitor {
     this.#now = now
   }
 
-  /** Counts an alarm raised at the site now; answers the site's status when its flood started or ended. */
+  /**
+   * Counts an alarm raised at the site now; answers the site's status when its flood started or ended, and at every
+   * raise during a flood, so that the banner's count keeps up with the alarms.
+   */
   raised(siteId: string): FloodStatus | undefined {
     let window = this.#sites.get(siteId)
     if (!window) {
@@ -111,18 +114,24 @@ export class FloodMonitor {
       this.#sites.set(siteId, window)
     }
     const now = this.#now()
-    return window.raise(now) ? this.#status(siteId, window, now) : undefined
+    const changed = window.raise(now)
+    return changed || window.active ? this.#status(siteId, window, now) : undefined
   }
 
-  /** Lets old raises go at every site; answers the status of each site whose flood ended since. */
+  /**
+   * Lets old raises go at every site; answers the status of each site whose flood ended since, or whose count fell
+   * during its flood.
+   */
   tick(): FloodStatus[] {
     const now = this.#now()
-    const ended: FloodStatus[] = []
+    const changed: FloodStatus[] = []
     for (const [siteId, window] of this.#sites) {
-      if (window.expire(now)) ended.push(this.#status(siteId, window, now))
+      const before = window.count
+      const ended = window.expire(now)
+      if (ended || (window.active && window.count !== before)) changed.push(this.#status(siteId, window, now))
       if (window.count === 0) this.#sites.delete(siteId)
     }
-    return ended
+    return changed
   }
 
   /** The status of each of `siteIds` (quiet ones included) and of every other site with raises in the window. */

@@ -58,16 +58,23 @@ describe('FloodMonitor', () => {
     const changes = Array.from({ length: FLOOD_START + 1 }, () => monitor.raised('xingfuli'))
     monitor.raised('hexie')
 
+    expect(changes.slice(0, FLOOD_START)).toEqual(Array(FLOOD_START).fill(undefined))
     expect(changes.at(-1)).toEqual({ siteId: 'xingfuli', active: true, since: start, last10Min: 11 })
+    // during the flood, every raise tells the new count
+    clock.advance(1000)
+    expect(monitor.raised('xingfuli')).toEqual({ siteId: 'xingfuli', active: true, since: start, last10Min: 12 })
     expect(monitor.statuses(['cuihu'])).toEqual([
       { siteId: 'cuihu', active: false, last10Min: 0 },
       { siteId: 'hexie', active: false, last10Min: 1 },
-      { siteId: 'xingfuli', active: true, since: start, last10Min: 11 },
+      { siteId: 'xingfuli', active: true, since: start, last10Min: 12 },
     ])
-    clock.advance(FLOOD_WINDOW_MS - 1)
+    clock.advance(FLOOD_WINDOW_MS - 1001)
     expect(monitor.tick()).toEqual([])
+    // the first eleven leave the window together; one remains, below FLOOD_END: the flood ends
     clock.advance(1)
-    expect(monitor.tick()).toEqual([{ siteId: 'xingfuli', active: false, last10Min: 0 }])
+    expect(monitor.tick()).toEqual([{ siteId: 'xingfuli', active: false, last10Min: 1 }])
+    clock.advance(1000)
+    expect(monitor.tick()).toEqual([])
     expect(monitor.statuses([])).toEqual([])
   })
 })

@@ -137,6 +137,7 @@ export {
   statusDecoder,
 } from './service-status.ts'
 export { BuildingSpec, DeviceSpec, ROOM_TYPES, RoomSpec, SiteManifest } from './site.ts'
+export { isUrgent, needsEscalation, type SlaStep, slaClocks } from './sla.ts'
 export { AckPayload, CommandPayload, StatusPayload } from './status.ts'
 export {
   type FieldSpec,
@@ -168,3 +169,41 @@ export {
   type TopicResult,
 } from './topics.ts'
 export { isUserRole, USER_ROLES, type UserRole, type UserScope } from './users.ts'
+export {
+  ChecklistItem,
+  ChecklistResult,
+  CREATE_WORK_ORDER_PERMISSIONS,
+  CreateWorkOrderInput,
+  decodeWorkOrderView,
+  defaultSlaTargets,
+  ESCALATE_AT,
+  HOLD_REASONS,
+  type HoldReason,
+  isOpenWorkOrder,
+  KpiRate,
+  MaintenanceKpis,
+  OPEN_WORK_ORDER_STATES,
+  PAUSING_HOLD_REASONS,
+  PmPlan,
+  PmSchedule,
+  PmTrigger,
+  REOPEN_WINDOW_MS,
+  SLA_CLOCKS,
+  type SlaClock,
+  SlaClockView,
+  SlaPolicy,
+  SlaTargets,
+  USAGE_FIELDS,
+  WORK_ORDER_ACTION_NAMES,
+  WORK_ORDER_ACTIONS,
+  WORK_ORDER_ORIGINS,
+  WORK_ORDER_STATES,
+  type WorkOrderAction,
+  WorkOrderActionInput,
+  type WorkOrderActionName,
+  WorkOrderEvent,
+  type WorkOrderOrigin,
+  WorkOrderPerson,
+  type WorkOrderState,
+  WorkOrderView,
+} from './work-orders.ts'
