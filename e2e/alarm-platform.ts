@@ -4,7 +4,14 @@
  */
 import { buildApp, createLive, loadConfig as loadApiConfig } from '@fm/api'
 import { createIngest, loadConfig as loadIngestConfig } from '@fm/ingest'
-import { ALARM_CHANGE_FILTER, type AlarmChange, decodeAlarmChange } from '@fm/protocol'
+import {
+  ALARM_CHANGE_FILTER,
+  type AlarmChange,
+  decodeAlarmChange,
+  decodeWorkOrderChange,
+  WORK_ORDER_CHANGE_FILTER,
+  type WorkOrderChange,
+} from '@fm/protocol'
 import { dataFiles, openStore, openTimeSeries } from '@fm/store'
 import { connectAsync, type MqttClient } from 'mqtt'
 import type { Logger } from 'pino'
@@ -12,32 +19,44 @@ import { expect } from 'vitest'
 
 export type Cleanup = (close: () => unknown) => void
 
-/** Every alarm change on the broker, and a way to wait for one. */
-export async function watchAlarms(mqttUrl: string, password: string, cleanups: Cleanup) {
+/** Messages of one kind on the services' tree, and a way to wait for one. */
+export interface Watch<T> {
+  changes: T[]
+  /** Resolves once a change matching `matches` has been seen (now or later), from the `since`-th change on. */
+  next(matches: (change: T) => boolean, since?: number): Promise<T>
+}
+
+/** Every message on `filter` that `decode` takes, as the api service sees them. */
+async function watchServices<T>(
+  mqttUrl: string,
+  password: string,
+  filter: string,
+  decode: (payload: Uint8Array) => { ok: true; value: T } | { ok: false },
+  cleanups: Cleanup,
+): Promise<Watch<T>> {
   // as the api service: the only role besides ingest that may read the services' tree
   const client = await connectAsync(mqttUrl, {
     username: 'svc-api',
     password,
-    clientId: `svc-api-watcher-${process.pid}`,
+    clientId: `svc-api-watcher-${process.pid}-${filter.split('/')[3]}`,
     reconnectPeriod: 0,
   })
   cleanups(() => client.endAsync(true))
-  const changes: AlarmChange[] = []
+  const changes: T[] = []
   const waiters = new Set<() => void>()
   client.on('message', (_topic, payload) => {
-    const decoded = decodeAlarmChange(payload)
+    const decoded = decode(payload)
     if (!decoded.ok) return
     changes.push(decoded.value)
     for (const waiter of waiters) waiter()
   })
-  await client.subscribeAsync(ALARM_CHANGE_FILTER, { qos: 1 })
+  await client.subscribeAsync(filter, { qos: 1 })
   return {
     changes,
-    /** Resolves once a change matching `matches` has been seen (now or later). */
-    next(matches: (change: AlarmChange) => boolean): Promise<AlarmChange> {
+    next(matches, since = 0) {
       return new Promise((resolve) => {
         const check = () => {
-          const found = changes.find(matches)
+          const found = changes.slice(since).find(matches)
           if (!found) return
           waiters.delete(check)
           resolve(found)
@@ -47,6 +66,16 @@ export async function watchAlarms(mqttUrl: string, password: string, cleanups: C
       })
     },
   }
+}
+
+/** Every alarm change on the broker, and a way to wait for one. */
+export function watchAlarms(mqttUrl: string, password: string, cleanups: Cleanup): Promise<Watch<AlarmChange>> {
+  return watchServices(mqttUrl, password, ALARM_CHANGE_FILTER, decodeAlarmChange, cleanups)
+}
+
+/** Every work order opened, changed or escalated, as published by ingest and the api. */
+export function watchWorkOrders(mqttUrl: string, password: string, cleanups: Cleanup): Promise<Watch<WorkOrderChange>> {
+  return watchServices(mqttUrl, password, WORK_ORDER_CHANGE_FILTER, decodeWorkOrderChange, cleanups)
 }
 
 export interface Services {
@@ -126,11 +155,16 @@ export async function post(apiUrl: string, cookie: string, path: string, body: u
   return response
 }
 
-/** A device connected with its own credentials, as `deviceSpec` makes them. */
-export async function device(mqttUrl: string, id: string, cleanups: Cleanup): Promise<MqttClient> {
+/** A device connected with its own credentials: as `deviceSpec` makes them, or `password`. */
+export async function device(
+  mqttUrl: string,
+  id: string,
+  cleanups: Cleanup,
+  password = devicePassword(id),
+): Promise<MqttClient> {
   const client = await connectAsync(mqttUrl, {
     username: id,
-    password: devicePassword(id),
+    password,
     clientId: id,
     reconnectPeriod: 0,
   })

@@ -28,6 +28,7 @@ import {
   type FloodPeriod,
   STANDING_MS,
 } from '@fm/protocol'
+import { type CsvValue, csvTable } from './csv.ts'
 import { FloodWindow } from './flood.ts'
 
 export const TEN_MINUTES_MS = 10 * 60 * 1000
@@ -199,21 +200,13 @@ export function computeAlarmKpis(input: AlarmKpiInput): AlarmKpis {
 
 // ---- CSV export ------------------------------------------------------------------------------------------------
 
-function csvCell(value: string | number | undefined): string {
-  let text = value === undefined ? '' : String(value)
-  // a name a spreadsheet would run as a formula (OWASP "CSV injection") is shown as text
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`
-  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
-}
-
 const iso = (ms: number) => new Date(ms).toISOString()
 
 /**
- * The KPIs as one CSV table of `metric,subject,value` rows, for a spreadsheet: UTF-8 with a byte-order mark, so that
- * Excel shows Chinese names, and CRLF line ends (RFC 4180).
+ * The KPIs as one CSV table of `metric,subject,value` rows, for a spreadsheet (`csv.ts`: Excel shows Chinese names).
  */
 export function alarmKpisCsv(kpis: AlarmKpis): string {
-  const rows: (string | number | undefined)[][] = [
+  const rows: CsvValue[][] = [
     ['metric', 'subject', 'value'],
     ['site', '', kpis.siteId],
     ['from', '', iso(kpis.from)],
@@ -240,5 +233,5 @@ export function alarmKpisCsv(kpis: AlarmKpis): string {
     rows.push(['operator_acknowledged', operator.user, operator.acknowledged])
     rows.push(['operator_ack_p50_sec', operator.user, operator.p50Sec])
   }
-  return `\uFEFF${rows.map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`
+  return csvTable(rows)
 }

@@ -34,9 +34,12 @@ import { deviceAdminRoutes } from './routes/device-admin.ts'
 import { deviceRoutes } from './routes/devices.ts'
 import { healthRoutes } from './routes/health.ts'
 import { historyRoutes } from './routes/history.ts'
+import { maintenanceRoutes } from './routes/maintenance.ts'
+import { maintenanceKpiRoutes } from './routes/maintenance-kpis.ts'
 import { metricsRoutes } from './routes/metrics.ts'
 import { siteRoutes } from './routes/sites.ts'
 import { userRoutes } from './routes/users.ts'
+import { workOrderRoutes } from './routes/work-orders.ts'
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -168,7 +171,15 @@ export async function buildApp(config: Readonly<ApiConfig>, deps: ApiDeps): Prom
     await app.register(routes, { prefix: '/api', ...routeDeps })
   }
   await app.register(deviceAdminRoutes, { prefix: '/api', ...routeDeps })
-  for (const routes of [alarmRoutes, alarmActionRoutes, alarmRuleRoutes, alarmKpiRoutes]) {
+  for (const routes of [
+    alarmRoutes,
+    alarmActionRoutes,
+    alarmRuleRoutes,
+    alarmKpiRoutes,
+    workOrderRoutes,
+    maintenanceRoutes,
+    maintenanceKpiRoutes,
+  ]) {
     await app.register(routes, { prefix: '/api', ...routeDeps })
   }
   await app.register(metricsRoutes, routeDeps)

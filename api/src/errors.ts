@@ -93,6 +93,59 @@ export const ERRORS = {
     message: '%s',
     description: 'An alarm journal or KPI query whose `from` is not before `to`, or KPIs over more than 400 days.',
   },
+  FM_ERR_WO_NOT_FOUND: {
+    statusCode: 404,
+    message: '%s',
+    description: 'No work order (or photo of it) with this id exists.',
+  },
+  FM_ERR_WO_TRANSITION: {
+    statusCode: 409,
+    message: '%s',
+    description:
+      'A work-order action its state does not allow, e.g. verifying one not resolved; says which states allow it.',
+  },
+  FM_ERR_WO_FORBIDDEN: {
+    statusCode: 403,
+    message: '%s',
+    description: 'A work-order action the user may not do: their role lacks it, or only the assigned technician may.',
+  },
+  FM_ERR_WO_INVALID: {
+    statusCode: 400,
+    message: '%s',
+    description:
+      'A work order or action with invalid input: a missing reason, an assignee who is not a technician of the place, a device of another site; says why.',
+  },
+  FM_ERR_WO_ALARM_ACTIVE: {
+    statusCode: 409,
+    message: '%s',
+    description:
+      'Verifying a work order whose alarm is still active; a supervisor may override with `override: true` and a reason.',
+  },
+  FM_ERR_WO_REOPEN_EXPIRED: {
+    statusCode: 409,
+    message: '%s',
+    description: 'Reopening a work order verified more than 30 days ago: report a new one.',
+  },
+  FM_ERR_WO_CHECKLIST_INCOMPLETE: {
+    statusCode: 400,
+    message: '%s',
+    description: 'Resolving a work order whose checklist has items without a result.',
+  },
+  FM_ERR_PHOTO_INVALID: {
+    statusCode: 400,
+    message: '%s',
+    description: 'A photo that is empty, larger than 5 MiB, or not a JPEG, PNG or WebP image.',
+  },
+  FM_ERR_PM_PLAN_INVALID: {
+    statusCode: 400,
+    message: '%s',
+    description: 'A PM plan change the plan cannot take, e.g. a usage interval for a calendar-only plan; says why.',
+  },
+  FM_ERR_PM_PLAN_NOT_FOUND: {
+    statusCode: 404,
+    message: '%s',
+    description: 'No preventive-maintenance plan with this id exists.',
+  },
   FM_ERR_RULE_NOT_FOUND: {
     statusCode: 404,
     message: '%s',

@@ -38,6 +38,7 @@ import {
   scopeIncludesSite,
   type UserRole,
   type UserScope,
+  type WorkOrderChange,
 } from '@fm/protocol'
 import type { Logger } from 'pino'
 import type { Server, Socket } from 'socket.io'
@@ -319,6 +320,23 @@ export class LiveFeed {
         // one socket's failure must not keep the others behind
         this.#log.error({ err: error, socket: subscriber.socket.id }, 'serving a lagging live socket failed')
       }
+    }
+  }
+
+  /**
+   * A work order changed: sent at once to the sockets whose scope covers its place. Rare and small, so it is not
+   * batched; lagging sockets get it too (a work order is not superseded by the next delta).
+   */
+  sendWorkOrder(change: WorkOrderChange): void {
+    const io = this.#io
+    if (!io) return
+    const { workOrder } = change
+    const resident = workOrder.resident && { name: workOrder.resident.name }
+    const sent: WorkOrderChange = { ...change, workOrder: { ...workOrder, ...(resident ? { resident } : {}) } }
+    const audiences = new Map<string, UserScope>()
+    for (const subscriber of this.#subscribers.values()) audiences.set(subscriber.audience, subscriber.scope)
+    for (const [audience, scope] of audiences) {
+      if (scopeCovers(scope, workOrder.siteId, workOrder.buildingId)) io.to(roomOf(audience)).emit('workOrder', sent)
     }
   }
 

@@ -24,6 +24,7 @@ import {
   decodeBrokerStatus,
   decodeIngestStatus,
   decodeMessage,
+  decodeWorkOrderChange,
   type IngestStatus,
   LIVE_FLUSH_INTERVAL_MS,
   type LiveSnapshot,
@@ -31,6 +32,8 @@ import {
   SERVICE_STATUS_TOPIC,
   type StatusDecoder,
   serviceStatusTopic,
+  WORK_ORDER_CHANGE_FILTER,
+  type WorkOrderChange,
 } from '@fm/protocol'
 import type { Store } from '@fm/store'
 import { connect, ErrorWithSubackPacket, type IPublishPacket, type ISubscriptionMap, type MqttClient } from 'mqtt'
@@ -86,6 +89,8 @@ export interface Live {
    * it at the next flush, without waiting for it to come back over MQTT.
    */
   alarmChanged(change: AlarmChange): void
+  /** A work order the api changed itself: pushed to the sockets at once (its echo over MQTT is skipped). */
+  workOrderChanged(change: WorkOrderChange): void
   /**
    * Publishes a message of the api's own under `fm/services/api/` (QoS 1, not retained), e.g. a credentials notice
    * for the broker. Resolves true once the broker acknowledged it; false, with a warning logged, when the api is not
@@ -116,6 +121,7 @@ const SUBSCRIPTIONS: ISubscriptionMap = {
   [channelFilter('event')]: { qos: 1 },
   [SERVICE_STATUS_TOPIC]: { qos: 1 },
   [ALARM_CHANGE_FILTER]: { qos: 1 },
+  [WORK_ORDER_CHANGE_FILTER]: { qos: 1 },
 }
 const SUBSCRIBED_FILTERS = Object.keys(SUBSCRIPTIONS)
 const NOT_CONNECTED: PartHealth = { status: 'down', detail: 'not connected to the MQTT broker' }
@@ -133,11 +139,16 @@ function refusedFilters(error: unknown): string[] {
   })
 }
 
-/** `fm/services/<service>/alarms/<site>`, which ALARM_CHANGE_FILTER subscribes to. */
-function isAlarmChangeTopic(topic: string): boolean {
+/** `fm/services/<service>/<tree>/<site>`: alarm changes (ALARM_CHANGE_FILTER) or work orders (WORK_ORDER_CHANGE_FILTER). */
+function isServiceChangeTopic(topic: string, tree: 'alarms' | 'workorders'): boolean {
   const levels = topic.split('/')
-  return levels.length === 5 && levels[0] === 'fm' && levels[1] === 'services' && levels[3] === 'alarms'
+  return levels.length === 5 && levels[0] === 'fm' && levels[1] === 'services' && levels[3] === tree
 }
+
+/** Work-order changes remembered to skip their echo; a change is one (id, time, type). */
+const RECENT_WORK_ORDER_CHANGES = 1_000
+const workOrderChangeKey = (change: WorkOrderChange) =>
+  `${change.workOrder.id}:${change.workOrder.updatedAt}:${change.type}`
 
 function deviceIdOf(message: DeviceMessage): string {
   switch (message.channel) {
@@ -177,6 +188,7 @@ class MqttLive implements Live {
   #connectedBefore = false
   /** The open alarms were reloaded and differ: the next flush sends snapshots. */
   #alarmsReloaded = false
+  readonly #recentWorkOrderChanges = new Set<string>()
 
   constructor(options: LiveOptions) {
     this.#options = options
@@ -247,6 +259,17 @@ class MqttLive implements Live {
     this.#alarms.apply(change)
   }
 
+  workOrderChanged(change: WorkOrderChange): void {
+    const key = workOrderChangeKey(change)
+    if (this.#recentWorkOrderChanges.has(key)) return
+    this.#recentWorkOrderChanges.add(key)
+    if (this.#recentWorkOrderChanges.size > RECENT_WORK_ORDER_CHANGES) {
+      const oldest = this.#recentWorkOrderChanges.values().next().value
+      if (oldest !== undefined) this.#recentWorkOrderChanges.delete(oldest)
+    }
+    this.#feed.sendWorkOrder(change)
+  }
+
   async publishServiceMessage(topic: string, payload: string): Promise<boolean> {
     if (!topic.startsWith(API_SERVICE_PREFIX)) throw new Error(`not a topic of the api service: ${topic}`)
     const client = this.#client
@@ -310,8 +333,12 @@ class MqttLive implements Live {
         this.#ingest = this.#decodeStatus(topic, payload, decodeIngestStatus, this.#ingest)
       } else if (topic === BROKER_STATUS_TOPIC) {
         this.#broker = this.#decodeStatus(topic, payload, decodeBrokerStatus, this.#broker)
-      } else if (isAlarmChangeTopic(topic)) {
+      } else if (isServiceChangeTopic(topic, 'alarms')) {
         this.#alarms.receive(topic, payload)
+      } else if (isServiceChangeTopic(topic, 'workorders')) {
+        const result = decodeWorkOrderChange(payload)
+        if (result.ok) this.workOrderChanged(result.value)
+        else this.#log.warn({ topic, error: result.error }, 'invalid work-order change skipped')
       } else if (!topic.startsWith('fm/services/')) {
         // An invalid message is ingest's to count and log; here it is only skipped.
         const receivedAt = Date.now()

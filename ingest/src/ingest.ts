@@ -24,6 +24,8 @@ import {
   parseTopic,
   RULE_CHANGES_FILTER,
   serviceStatusTopic,
+  type WorkOrderChange,
+  workOrderChangeTopic,
 } from '@fm/protocol'
 import type { AlarmUpdate, DeviceRecord, Store, TimeSeriesStore } from '@fm/store'
 import type { Logger } from 'pino'
@@ -32,6 +34,7 @@ import type { IngestConfig } from './config.ts'
 import { createDeviceRegistry } from './device-registry.ts'
 import { type AckTicket, MAX_HELD_ACKS } from './held-acks.ts'
 import { createLogLimiter } from './log-limiter.ts'
+import { createMaintenance, MAINTENANCE_SWEEP_MS } from './maintenance.ts'
 import { type MqttSession, openMqttSession } from './mqtt-session.ts'
 import { createSinks } from './sinks.ts'
 import { openSpool, type Spool, spoolFile } from './spool.ts'
@@ -122,15 +125,25 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
   let deferred = 0
   /** Alarm changes made before the session existed (at start); the session sends them once connected. */
   let unannounced: AlarmUpdate[] = []
+  let unannouncedWorkOrders: WorkOrderChange[] = []
   let alarmPublishFailures = 0
   const alarms = createAlarmEngine({
     store: deps.store,
     now,
     commsSettleMs: config.commsSettleMs,
-    onChange: publishAlarm,
+    onChange: alarmChanged,
     onError: alarmFailed,
   })
-  const pipelines = createPipelines(sinks, alarms, logger)
+  const maintenance = createMaintenance({
+    store: deps.store,
+    now,
+    onChange: publishWorkOrder,
+    onError: (part, error) => {
+      const step = `maintenance.${part}`
+      if (failureLog.admit(step, now())) logger.error({ err: error, step }, 'maintenance step failed; retried later')
+    },
+  })
+  const pipelines = createPipelines(sinks, alarms, maintenance, logger)
 
   function reject(topic: string, payload: Buffer, code: MqttRejection, reason: string): void {
     counters.reject(code)
@@ -147,6 +160,27 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
   function alarmFailed(part: string, error: unknown): void {
     const step = `alarms.${part}`
     if (failureLog.admit(step, now())) logger.error({ err: error, step }, 'alarm engine failed; retrying on next tick')
+  }
+
+  function alarmChanged(update: AlarmUpdate): void {
+    publishAlarm(update)
+    maintenance.alarmChanged(update)
+  }
+
+  /** Announces a work order opened or escalated here to the api instances; the change is in the store already. */
+  function publishWorkOrder(change: WorkOrderChange): void {
+    if (!session) {
+      unannouncedWorkOrders.push(change)
+      return
+    }
+    const topic = workOrderChangeTopic('ingest', change.workOrder.siteId)
+    session.publish(topic, JSON.stringify(change)).catch((error: unknown) => {
+      if (failureLog.admit('maintenance.publish', now())) logger.warn({ err: error, topic }, 'work order not published')
+    })
+  }
+
+  function sweepMaintenance(): void {
+    maintenance.sweep(now())
   }
 
   /** Announces an alarm change to the api instances and integrations; the change itself is in the store already. */
@@ -315,12 +349,15 @@ export function createIngest(config: IngestConfig, deps: IngestDeps): Ingest {
     })
     for (const update of unannounced) publishAlarm(update)
     unannounced = []
+    for (const change of unannouncedWorkOrders) publishWorkOrder(change)
+    unannouncedWorkOrders = []
     timers = [
       // On time even when the batch is small: the PUBACKs of its messages wait for it.
       setInterval(() => void flushAndResume(), config.flushIntervalMs),
       setInterval(tick, config.statusIntervalMs),
       setInterval(reloadRegistry, config.registryReloadMs),
       setInterval(tickAlarms, ALARM_TICK_MS),
+      setInterval(sweepMaintenance, MAINTENANCE_SWEEP_MS),
     ]
     await session.ready
   }

@@ -82,7 +82,15 @@ function mergeTs(reading: Reading, { receivedAt }: Receipt): number {
 /** What the alarm engine is told of each message. */
 export type AlarmSteps = Pick<AlarmEngine, 'reading' | 'status' | 'sighting'>
 
-export function createPipelines(sinks: Sinks, alarms: AlarmSteps, logger: Logger): Pipelines {
+/** What the maintenance side takes from each reading (maintenance.ts). */
+export type MaintenanceSteps = { reading(reading: Reading): void }
+
+export function createPipelines(
+  sinks: Sinks,
+  alarms: AlarmSteps,
+  maintenance: MaintenanceSteps,
+  logger: Logger,
+): Pipelines {
   return {
     telemetry: [
       // The PUBACK waits for the time series (or the spool); the latest values below do not hold it: the next
@@ -101,6 +109,7 @@ export function createPipelines(sinks: Sinks, alarms: AlarmSteps, logger: Logger
       },
       { name: 'markSeen', run: ({ reading }, receipt) => markSeen(sinks, reading.deviceId, receipt) },
       { name: 'evaluateAlarms', run: ({ reading }, { receivedAt }) => alarms.reading(reading, receivedAt) },
+      { name: 'followUsage', run: ({ reading }) => maintenance.reading(reading) },
     ],
     status: [
       {

@@ -129,6 +129,7 @@ export {
   type ServerToClientEvents,
   serviceStatusTopic,
 } from './live.ts'
+export { matchesPmDevice, PM_LIBRARY, type PmDeviceMatch, type PmTemplate, pmTemplate } from './pm-library.ts'
 export {
   decodeBrokerStatus,
   decodeIngestStatus,
@@ -174,6 +175,7 @@ export {
   ChecklistResult,
   CREATE_WORK_ORDER_PERMISSIONS,
   CreateWorkOrderInput,
+  decodeWorkOrderChange,
   decodeWorkOrderView,
   defaultSlaTargets,
   ESCALATE_AT,
@@ -196,14 +198,17 @@ export {
   USAGE_FIELDS,
   WORK_ORDER_ACTION_NAMES,
   WORK_ORDER_ACTIONS,
+  WORK_ORDER_CHANGE_FILTER,
   WORK_ORDER_ORIGINS,
   WORK_ORDER_STATES,
   type WorkOrderAction,
   WorkOrderActionInput,
   type WorkOrderActionName,
+  WorkOrderChange,
   WorkOrderEvent,
   type WorkOrderOrigin,
   WorkOrderPerson,
   type WorkOrderState,
   WorkOrderView,
+  workOrderChangeTopic,
 } from './work-orders.ts'

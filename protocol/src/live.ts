@@ -7,6 +7,7 @@ import type { AlarmChange, AlarmView, FloodStatus } from './alarms.ts'
 import type { DeviceView } from './api.ts'
 import type { DeviceEvent } from './events.ts'
 import type { FieldValue } from './telemetry.ts'
+import type { WorkOrderChange } from './work-orders.ts'
 
 export interface LiveSnapshot {
   ts: number
@@ -33,6 +34,8 @@ export interface ServerToClientEvents {
   /** Alarms that changed, each in its latest state, oldest change first. */
   alarms: (changes: AlarmChange[]) => void
   flood: (status: FloodStatus) => void
+  /** A work order changed, in its latest state (a resident's phone number left out: the REST detail has it). */
+  workOrder: (change: WorkOrderChange) => void
 }
 
 // biome-ignore lint/complexity/noBannedTypes: the dashboard sends nothing yet; typed so that adding events is checked

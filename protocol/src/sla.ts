@@ -133,7 +133,8 @@ export function slaClocks(
   steps: readonly SlaStep[],
   now: number,
 ): SlaClockView[] {
-  const ordered = [...steps].sort((a, b) => a.at - b.at)
+  // as of `now`: a step recorded after it has not happened yet
+  const ordered = steps.filter((step) => step.at <= now).sort((a, b) => a.at - b.at)
   const met = metTimes(ordered)
   const endedAt = endOf(ordered)
   const paused = pauses(ordered)
@@ -146,8 +147,10 @@ export function slaClocks(
 export function needsEscalation(clock: SlaClockView, now: number): boolean {
   if (clock.metAt !== undefined || clock.breachedAt !== undefined) return false
   const target = clock.targetMin * 60_000
-  const remaining = clock.dueAt - now
-  return remaining <= target * (1 - ESCALATE_AT)
+  const used = target - (clock.dueAt - now)
+  // in whole ms: target × (1 − ESCALATE_AT) is one ulp short of 20 % in floating point, so that comparison missed the
+  // exact moment for every target
+  return used >= Math.round(target * ESCALATE_AT)
 }
 
 /** Whether the urgent clocks apply: P0 and P1 are 急修 (their arrival is what 急修及时率 counts). */

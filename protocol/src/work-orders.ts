@@ -472,3 +472,25 @@ export const MaintenanceKpis = Type.Object({
 export type MaintenanceKpis = Static<typeof MaintenanceKpis>
 
 export const decodeWorkOrderView = jsonDecoder(WorkOrderView)
+
+// ---- changes on MQTT ------------------------------------------------------------------------------------------
+
+/**
+ * A work order changed: published by the service that changed it on `fm/services/<service>/workorders/<siteId>`
+ * (QoS 1), so that every api instance pushes it to the dashboards allowed to see the site. The store is the truth;
+ * a receiver may read the work order again.
+ */
+export const WorkOrderChange = Type.Object({
+  workOrder: WorkOrderView,
+  /** the timeline event that made the change: an action, `created`, `retriggered`, `escalated`, `breached` */
+  type: Type.String({ maxLength: 64 }),
+  ts: Type.Integer({ minimum: 0 }),
+})
+export type WorkOrderChange = Static<typeof WorkOrderChange>
+
+export const decodeWorkOrderChange = jsonDecoder(WorkOrderChange)
+
+export const WORK_ORDER_CHANGE_FILTER = 'fm/services/+/workorders/+'
+export function workOrderChangeTopic(service: 'ingest' | 'api', siteId: string): string {
+  return `fm/services/${service}/workorders/${siteId}`
+}

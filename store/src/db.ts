@@ -17,6 +17,7 @@ import { createSites } from './sites.ts'
 import { migrate, openDatabase } from './sqlite.ts'
 import type { CredentialCacheOptions, Store } from './types.ts'
 import { createUsers } from './users.ts'
+import { createWorkOrders } from './work-orders.ts'
 
 /** `credentialCache` bounds the cache of recently verified device credentials (defaults: 50 000 entries, 24 h). */
 export function openStore(options: {
@@ -39,8 +40,21 @@ export function openStore(options: {
   try {
     migrate(db, OPERATIONAL_MIGRATIONS, options.file)
     const sessions = createSessions(db, now)
+    const sites = createSites(db, options.passwordCost)
+    const alarms = createAlarms(db)
+    const workOrders = createWorkOrders(db, { now, getAlarm: alarms.getAlarm })
+    const siteExists = db.prepare<[string], { id: string }>('SELECT id FROM sites WHERE id = ?')
     return {
-      ...createSites(db, options.passwordCost),
+      ...sites,
+      // a new site gets the PM plans the law requires (PM_LIBRARY); an existing one keeps the plans it has
+      async provisionSite(manifest) {
+        // read with care: the manifest is checked only inside sites.provisionSite
+        const claimed: unknown = manifest?.site?.id
+        const isNew = typeof claimed === 'string' && !siteExists.get(claimed)
+        const result = await sites.provisionSite(manifest)
+        if (isNew) workOrders.seedPmPlans(result.siteId)
+        return result
+      },
       ...createDeviceQueries(db),
       ...createCredentials(db, options.credentialCache),
       ...createDeviceStates(db),
@@ -48,7 +62,8 @@ export function openStore(options: {
       ...createUsers(db, { now, passwordCost: options.passwordCost, revokeUserSessions: sessions.revokeUserSessions }),
       ...sessions,
       ...createAudit(db, now),
-      ...createAlarms(db),
+      ...alarms,
+      ...workOrders,
       close() {
         if (db.open) db.close()
       },

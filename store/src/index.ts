@@ -36,15 +36,24 @@ export type {
   LoginResult,
   NewDevice,
   NewUser,
+  PmPlanPatch,
   ProvisionResult,
   SessionRecord,
   SessionStart,
   Store,
+  Technician,
   TimeSeriesHealth,
   TimeSeriesStore,
   TimeSeriesTier,
   UserPatch,
   UserRecord,
+  WorkOrderActor,
+  WorkOrderFilter,
+  WorkOrderPage,
+  WorkOrderPhoto,
+  WorkOrderPhotoInput,
 } from './types.ts'
 export { PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, UserError, type UserErrorCode } from './user-policy.ts'
 export { LOGIN_LOCK_MS, LOGIN_MAX_FAILURES } from './users.ts'
+export { WorkOrderError, type WorkOrderErrorCode } from './work-order-rows.ts'
+export { DEFAULT_WORK_ORDER_PAGE, WORK_ORDER_PAGE_MAX, WORK_ORDER_PHOTO_MAX_BYTES } from './work-orders.ts'

@@ -222,4 +222,149 @@ export const OPERATIONAL_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (site_id, rule_id, device_id)
   ) STRICT;
   `,
+  // 5: work orders, their timeline and photos, SLA policies, technicians' trades, PM plans and schedules. The partial
+  // UNIQUE indexes hold "one open work order per (device, rule)" for alarms and per (plan, device) for PM whoever
+  // writes: an INSERT that would break them does nothing (work-orders.ts). A site-level PM plan has device ''.
+  `
+  CREATE TABLE pm_plans (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    site_id TEXT NOT NULL REFERENCES sites (id),
+    template_id TEXT,
+    title TEXT NOT NULL CHECK (json_valid(title)),
+    category TEXT NOT NULL,
+    priority TEXT NOT NULL CHECK (priority IN ('P0', 'P1', 'P2', 'P3')),
+    device_id TEXT REFERENCES devices (id),
+    kind TEXT,
+    device_match TEXT CHECK (device_match IS NULL OR json_valid(device_match)),
+    every_days INTEGER CHECK (every_days > 0),
+    calendar TEXT NOT NULL DEFAULT 'fixed' CHECK (calendar IN ('fixed', 'floating')),
+    usage_field TEXT,
+    usage_every REAL CHECK (usage_every > 0),
+    checklist TEXT NOT NULL CHECK (json_valid(checklist)),
+    basis TEXT,
+    mandatory INTEGER NOT NULL CHECK (mandatory IN (0, 1)),
+    enabled INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    updated_by TEXT,
+    UNIQUE (site_id, template_id),
+    CHECK (every_days IS NOT NULL OR usage_field IS NOT NULL),
+    CHECK ((usage_field IS NULL) = (usage_every IS NULL))
+  ) STRICT;
+
+  -- base_at anchors the calendar: due at base_at + every_days (plan creation, then the last due or completion)
+  CREATE TABLE pm_schedules (
+    plan_id INTEGER NOT NULL REFERENCES pm_plans (id) ON DELETE CASCADE,
+    device_id TEXT NOT NULL,
+    base_at INTEGER NOT NULL,
+    last_done_at INTEGER,
+    usage_base REAL,
+    PRIMARY KEY (plan_id, device_id)
+  ) STRICT;
+
+  CREATE TABLE work_orders (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    number TEXT NOT NULL,
+    site_id TEXT NOT NULL REFERENCES sites (id),
+    building_id TEXT,
+    room_id TEXT,
+    device_id TEXT REFERENCES devices (id),
+    unit TEXT,
+    resident TEXT CHECK (resident IS NULL OR json_valid(resident)),
+    origin TEXT NOT NULL CHECK (origin IN ('alarm', 'pm', 'request', 'guard', 'inspection', 'complaint')),
+    category TEXT NOT NULL,
+    priority TEXT NOT NULL CHECK (priority IN ('P0', 'P1', 'P2', 'P3')),
+    state TEXT NOT NULL CHECK (state IN ('new', 'triaged', 'assigned', 'accepted', 'in_progress', 'on_hold',
+      'resolved', 'verified', 'cancelled', 'rejected')),
+    title TEXT NOT NULL,
+    description TEXT,
+    alarm_id INTEGER REFERENCES alarms (id) ON DELETE SET NULL,
+    rule_id TEXT,
+    retriggers INTEGER NOT NULL DEFAULT 0 CHECK (retriggers >= 0),
+    pm_plan_id INTEGER REFERENCES pm_plans (id),
+    pm_due_at INTEGER,
+    parent_id INTEGER REFERENCES work_orders (id),
+    parent_item_id TEXT,
+    assignee TEXT REFERENCES users (username),
+    created_by TEXT NOT NULL,
+    created_by_name TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    hold_reason TEXT CHECK (hold_reason IN ('parts', 'resident', 'contractor', 'approval')),
+    hold_since INTEGER,
+    hold_note TEXT,
+    resolution TEXT CHECK (resolution IS NULL OR json_valid(resolution)),
+    resolved_at INTEGER,
+    verified_at INTEGER,
+    first_time_pass INTEGER NOT NULL DEFAULT 1 CHECK (first_time_pass IN (0, 1)),
+    rework INTEGER NOT NULL DEFAULT 0 CHECK (rework IN (0, 1)),
+    escalated_at INTEGER,
+    sla_targets TEXT NOT NULL CHECK (json_valid(sla_targets)),
+    checklist TEXT CHECK (checklist IS NULL OR json_valid(checklist)),
+    checklist_results TEXT CHECK (checklist_results IS NULL OR json_valid(checklist_results)),
+    FOREIGN KEY (site_id, building_id) REFERENCES buildings (site_id, id),
+    FOREIGN KEY (site_id, room_id) REFERENCES rooms (site_id, id),
+    CHECK ((state = 'on_hold') = (hold_reason IS NOT NULL)),
+    CHECK (origin != 'alarm' OR (device_id IS NOT NULL AND rule_id IS NOT NULL)),
+    CHECK (origin != 'pm' OR pm_plan_id IS NOT NULL)
+  ) STRICT;
+  CREATE UNIQUE INDEX work_orders_number ON work_orders (site_id, number);
+  CREATE UNIQUE INDEX work_orders_open_alarm ON work_orders (device_id, rule_id)
+    WHERE origin = 'alarm' AND state IN ('new', 'triaged', 'assigned', 'accepted', 'in_progress', 'on_hold', 'resolved');
+  CREATE UNIQUE INDEX work_orders_open_pm ON work_orders (pm_plan_id, coalesce(device_id, ''))
+    WHERE origin = 'pm' AND state IN ('new', 'triaged', 'assigned', 'accepted', 'in_progress', 'on_hold', 'resolved');
+  -- a failed checklist item opens one corrective work order, however often its work order is resolved
+  CREATE UNIQUE INDEX work_orders_corrective ON work_orders (parent_id, parent_item_id)
+    WHERE parent_item_id IS NOT NULL;
+  CREATE INDEX work_orders_site_created ON work_orders (site_id, created_at);
+  CREATE INDEX work_orders_state ON work_orders (state);
+  CREATE INDEX work_orders_assignee ON work_orders (assignee, state);
+  CREATE INDEX work_orders_device ON work_orders (device_id, created_at);
+
+  CREATE TABLE work_order_events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    work_order_id INTEGER NOT NULL REFERENCES work_orders (id) ON DELETE CASCADE,
+    at INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    from_state TEXT,
+    to_state TEXT,
+    by_name TEXT NOT NULL,
+    by_username TEXT,
+    note TEXT,
+    detail TEXT CHECK (detail IS NULL OR json_valid(detail))
+  ) STRICT;
+  CREATE INDEX work_order_events_order ON work_order_events (work_order_id, id);
+  CREATE TRIGGER work_order_events_no_update BEFORE UPDATE ON work_order_events
+  BEGIN SELECT RAISE(ABORT, 'the work-order timeline is append-only'); END;
+  CREATE TRIGGER work_order_events_no_replace BEFORE INSERT ON work_order_events
+  WHEN EXISTS (SELECT 1 FROM work_order_events WHERE id = NEW.id)
+  BEGIN SELECT RAISE(ABORT, 'the work-order timeline is append-only'); END;
+
+  CREATE TABLE work_order_photos (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    work_order_id INTEGER NOT NULL REFERENCES work_orders (id) ON DELETE CASCADE,
+    content_type TEXT NOT NULL CHECK (content_type IN ('image/jpeg', 'image/png', 'image/webp')),
+    bytes BLOB NOT NULL CHECK (length(bytes) BETWEEN 1 AND 5242880),
+    at INTEGER NOT NULL,
+    by_name TEXT NOT NULL,
+    by_username TEXT
+  ) STRICT;
+  CREATE INDEX work_order_photos_order ON work_order_photos (work_order_id, id);
+
+  CREATE TABLE sla_policies (
+    site_id TEXT NOT NULL REFERENCES sites (id),
+    category TEXT NOT NULL,
+    priority TEXT NOT NULL CHECK (priority IN ('P0', 'P1', 'P2', 'P3')),
+    targets TEXT NOT NULL CHECK (json_valid(targets)),
+    updated_at INTEGER NOT NULL,
+    updated_by TEXT,
+    PRIMARY KEY (site_id, category, priority)
+  ) STRICT;
+
+  CREATE TABLE user_trades (
+    username TEXT NOT NULL REFERENCES users (username) ON DELETE CASCADE,
+    category TEXT NOT NULL,
+    PRIMARY KEY (username, category)
+  ) STRICT;
+  `,
 ]

@@ -4,18 +4,35 @@
  */
 
 import type {
+  AlarmPriority,
+  AlarmView,
+  ChecklistItem,
+  ChecklistResult,
+  CreateWorkOrderInput,
   DeviceEvent,
   DeviceKind,
   DeviceSpec,
   DeviceView,
   FieldValue,
   History,
+  Permission,
+  PmPlan,
+  PmSchedule,
   Reading,
   Site,
   SiteManifest,
+  SlaPolicy,
+  SlaTargets,
   StoredEvent,
   UserRole,
   UserScope,
+  WorkOrderActionInput,
+  WorkOrderCategory,
+  WorkOrderEvent,
+  WorkOrderOrigin,
+  WorkOrderPerson,
+  WorkOrderState,
+  WorkOrderView,
 } from '@fm/protocol'
 import type { AlarmStore } from './alarms.ts'
 
@@ -161,7 +178,160 @@ export interface Store extends AlarmStore {
   appendAudit(entry: AuditInput): AuditEntry
   /** Newest first; see `AuditQuery`. */
   queryAudit(query?: AuditQuery): AuditEntry[]
+
+  // ---- work orders (work-orders.ts, work-order-actions.ts). Refusals throw a `WorkOrderError`. `ts` defaults to now.
+
+  /**
+   * Reports a work order (origin request, guard or complaint). The device, room and building must exist in the site
+   * and belong together; the device's room and building fill in those not given. The SLA targets are the site's
+   * policy for (category, priority), frozen now. FM_ERR_WO_INVALID otherwise.
+   */
+  createWorkOrder(input: CreateWorkOrderInput, actor: WorkOrderPerson, ts?: number): WorkOrderView
+  /**
+   * The one open work order of the alarm's (device, rule): opened once, however often the alarm re-triggers and
+   * whichever process asks; a re-trigger counts in `alarm.retriggers` (exact) and on the timeline (at most one
+   * `retriggered` event a minute). `created` tells which.
+   */
+  openAlarmWorkOrder(
+    alarm: AlarmView,
+    spec: { category: WorkOrderCategory; priority: AlarmPriority },
+    ts?: number,
+  ): { workOrder: WorkOrderView; created: boolean }
+  /**
+   * One action of `WORK_ORDER_ACTIONS`, with its effects, appended to the timeline. Throws FM_ERR_WO_NOT_FOUND,
+   * FM_ERR_WO_TRANSITION, FM_ERR_WO_FORBIDDEN, FM_ERR_WO_INVALID, FM_ERR_WO_ALARM_ACTIVE, FM_ERR_WO_REOPEN_EXPIRED,
+   * FM_ERR_WO_CHECKLIST_INCOMPLETE. Resolving opens one corrective work order per failed checklist item; verifying
+   * (or cancelling) a PM work order schedules the plan's next one.
+   */
+  actOnWorkOrder(id: number, input: WorkOrderActionInput, actor: WorkOrderActor, ts?: number): WorkOrderView
+  /** With its clocks as of `now` (default: the store's clock). */
+  getWorkOrder(id: number, now?: number): WorkOrderView | undefined
+  /** Newest first, a page at a time (`nextCursor`); see `WorkOrderFilter`. Clocks as of `now`. */
+  listWorkOrders(filter?: WorkOrderFilter, now?: number): WorkOrderPage
+  /** The timeline, oldest first. */
+  workOrderEvents(id: number): WorkOrderEvent[]
+  /** The open alarm work order of (device, rule). */
+  openWorkOrderFor(deviceId: string, ruleId: string): WorkOrderView | undefined
+  /**
+   * Records checklist results (merged by item, a later result replaces an earlier one) while the work order is
+   * accepted or in progress, by its assignee or a manager. Item ids and value types are checked.
+   */
+  recordChecklist(id: number, results: readonly ChecklistResult[], actor: WorkOrderActor, ts?: number): WorkOrderView
+  /**
+   * A photo of an open work order, by anyone who may report one (`CREATE_WORK_ORDER_PERMISSIONS`). FM_ERR_PHOTO_INVALID
+   * for an empty one, one above WORK_ORDER_PHOTO_MAX_BYTES, or bytes that are not of the content type.
+   */
+  addWorkOrderPhoto(id: number, photo: WorkOrderPhotoInput, actor: WorkOrderActor, ts?: number): { id: number }
+  getWorkOrderPhoto(workOrderId: number, photoId: number): WorkOrderPhoto | undefined
+  /** Every (category × priority) of the site, the seed (`defaultSlaTargets`) where the site set none. */
+  slaPolicies(siteId: string): SlaPolicy[]
+  /** Applies to work orders created from now on (and to those triaged into it). */
+  setSlaPolicy(
+    siteId: string,
+    category: WorkOrderCategory,
+    priority: AlarmPriority,
+    targets: SlaTargets,
+    actor: WorkOrderPerson,
+    ts?: number,
+  ): SlaPolicy
+  /**
+   * For every open work order: the first time a clock nears its due time (`needsEscalation`) or breaches, an
+   * `escalated` event (once per clock; `escalatedAt` set at the first); the first time it breaches, a `breached`
+   * event (once per clock). Answers the work orders it changed. Idempotent.
+   */
+  escalateWorkOrders(now?: number): WorkOrderView[]
+  /**
+   * Enabled technicians whose scope includes the site (covers `buildingId` when given), with their trades and how
+   * many open work orders they hold.
+   */
+  technicians(siteId: string, buildingId?: string): Technician[]
+  /** Replaces a user's trades; FM_ERR_WO_INVALID for an unknown user or category. */
+  setTrades(username: string, trades: readonly WorkOrderCategory[]): WorkOrderCategory[]
+
+  // ---- preventive maintenance (pm-plans.ts)
+
+  /** Creates the site's plans from `PM_LIBRARY` that it does not have yet; answers those created. Idempotent. */
+  seedPmPlans(siteId: string, ts?: number): PmPlan[]
+  pmPlans(siteId: string): PmPlan[]
+  getPmPlan(id: number): PmPlan | undefined
+  /** FM_ERR_PM_PLAN_NOT_FOUND, FM_ERR_PM_PLAN_INVALID. A new interval moves the next due dates with it. */
+  updatePmPlan(id: number, patch: PmPlanPatch, actor: WorkOrderPerson, ts?: number): PmPlan
+  /** Every (plan, device) of the site's plans; `deviceId` '' for a site-level plan. */
+  pmSchedules(siteId: string): PmSchedule[]
+  /** Opens the work orders of calendar plans due by `now`, at most one open per (plan, device). */
+  openDuePmWorkOrders(now?: number): WorkOrderView[]
+  /**
+   * Follows the device's counters for its usage plans: opens a plan's work order when the counter passed
+   * `usageBase + every`, once while that work order is open. The first reading seen sets `usageBase`.
+   */
+  recordUsage(deviceId: string, values: Readonly<Record<string, FieldValue>>, ts?: number): WorkOrderView[]
   close(): void
+}
+
+/** Who acts on a work order: the user, with the permissions of their role. */
+export interface WorkOrderActor extends WorkOrderPerson {
+  permissions: readonly Permission[]
+}
+
+/** All given conditions hold. */
+export interface WorkOrderFilter {
+  /** undefined: every site; empty: none */
+  siteIds?: readonly string[]
+  buildingIds?: readonly string[]
+  buildingId?: string
+  states?: readonly WorkOrderState[]
+  /** only the states of `OPEN_WORK_ORDER_STATES` */
+  open?: boolean
+  /** username */
+  assignee?: string
+  priority?: AlarmPriority
+  category?: WorkOrderCategory
+  origin?: WorkOrderOrigin
+  deviceId?: string
+  /** epoch ms, inclusive */
+  createdFrom?: number
+  /** epoch ms, exclusive */
+  createdTo?: number
+  /** 1..WORK_ORDER_PAGE_MAX (500), default 100 */
+  limit?: number
+  /** `nextCursor` of the previous page (FM_ERR_WO_INVALID when it is not one) */
+  cursor?: string
+}
+
+export interface WorkOrderPage {
+  items: WorkOrderView[]
+  /** absent on the last page */
+  nextCursor?: string
+}
+
+export interface WorkOrderPhotoInput {
+  contentType: 'image/jpeg' | 'image/png' | 'image/webp'
+  /** at most WORK_ORDER_PHOTO_MAX_BYTES */
+  bytes: Buffer
+}
+
+export interface WorkOrderPhoto extends WorkOrderPhotoInput {
+  id: number
+  workOrderId: number
+  at: number
+  /** display name */
+  by: string
+}
+
+export interface Technician {
+  username: string
+  displayName: string
+  trades: WorkOrderCategory[]
+  /** open work orders assigned to them, at any site */
+  open: number
+}
+
+export interface PmPlanPatch {
+  everyDays?: number
+  /** only for a plan with a usage trigger */
+  usage?: { every: number }
+  enabled?: boolean
+  checklist?: ChecklistItem[]
 }
 
 /** A person who signs in to the dashboard. Never carries the password hash. Times are epoch ms. */

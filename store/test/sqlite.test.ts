@@ -40,11 +40,18 @@ describe('opening the operational database', () => {
       'device_events',
       'device_state',
       'devices',
+      'pm_plans',
+      'pm_schedules',
       'rooms',
       'sessions',
       'sites',
+      'sla_policies',
       'sqlite_sequence',
+      'user_trades',
       'users',
+      'work_order_events',
+      'work_order_photos',
+      'work_orders',
     ])
   })
 
