@@ -43,16 +43,13 @@ export function openStore(options: {
     const sites = createSites(db, options.passwordCost)
     const alarms = createAlarms(db)
     const workOrders = createWorkOrders(db, { now, getAlarm: alarms.getAlarm })
-    const siteExists = db.prepare<[string], { id: string }>('SELECT id FROM sites WHERE id = ?')
     return {
       ...sites,
-      // a new site gets the PM plans the law requires (PM_LIBRARY); an existing one keeps the plans it has
+      // a site without plans (new, or provisioned before there were plans) gets the ones the law requires
+      // (PM_LIBRARY); a site that has plans keeps them as its people changed them
       async provisionSite(manifest) {
-        // read with care: the manifest is checked only inside sites.provisionSite
-        const claimed: unknown = manifest?.site?.id
-        const isNew = typeof claimed === 'string' && !siteExists.get(claimed)
         const result = await sites.provisionSite(manifest)
-        if (isNew) workOrders.seedPmPlans(result.siteId)
+        if (workOrders.pmPlans(result.siteId).length === 0) workOrders.seedPmPlans(result.siteId)
         return result
       },
       ...createDeviceQueries(db),
