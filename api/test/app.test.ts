@@ -85,6 +85,7 @@ describe('OpenAPI', () => {
       '/api/maintenance-kpis/trend',
       '/api/pm-plans',
       '/api/pm-plans/{id}',
+      '/api/pm-plans/{id}/work-orders',
       '/api/sites',
       '/api/sites/{siteId}',
       '/api/sites/{siteId}/alarm-kpis',

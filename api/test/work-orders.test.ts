@@ -4,6 +4,7 @@
  * a fault, what a guard sees of a resident, photos, and the live push.
  */
 import {
+  type PmPlan,
   ROLE_PERMISSIONS,
   USER_ROLES,
   type UserRole,
@@ -257,5 +258,28 @@ describe('live', () => {
       (change: WorkOrderChange) => change.workOrder.id === workOrder.id && change.type === 'triage',
     )) as WorkOrderChange
     expect(triaged.workOrder.state).toBe('triaged')
+  })
+})
+
+describe('starting a PM plan now', () => {
+  it('opens the plan’s work order with its checklist for a supervisor, once, and not for a technician', async () => {
+    const p = await people()
+    const plans = (await send(p.api, p.as.technician, { url: `/api/pm-plans?siteId=${SITE_ID}` })).json<{
+      items: PmPlan[]
+    }>().items
+    const service = plans.find((plan) => plan.trigger.usage?.field === 'run_hours_h')
+    if (!service) throw new Error('no run-hours plan')
+    const start = (cookies: Cookies) =>
+      send(p.api, cookies, {
+        method: 'POST',
+        url: `/api/pm-plans/${service.id}/work-orders`,
+        payload: { deviceId: 'pump-1' },
+      })
+    expectError(await start(p.as.technician), 403, 'FM_ERR_FORBIDDEN')
+    const started = await start(p.as.supervisor)
+    expect(started.statusCode, started.body).toBe(201)
+    expect(started.json<WorkOrderView>()).toMatchObject({ origin: 'pm', pmPlanId: service.id, deviceId: 'pump-1' })
+    expect(started.json<WorkOrderView>().checklist?.length).toBeGreaterThan(0)
+    expectError(await start(p.as.supervisor), 400, 'FM_ERR_WO_INVALID')
   })
 })

@@ -13,12 +13,18 @@ import { AlarmRulesPage } from './pages/AlarmRulesPage.tsx'
 import { AuditPage } from './pages/AuditPage.tsx'
 import { DeviceAdminPage } from './pages/DeviceAdminPage.tsx'
 import { DevicePage } from './pages/DevicePage.tsx'
+import { DispatchBoardPage } from './pages/DispatchBoardPage.tsx'
 import { LoginPage } from './pages/LoginPage.tsx'
+import { MaintenanceKpiPage } from './pages/MaintenanceKpiPage.tsx'
+import { MyWorkPage } from './pages/MyWorkPage.tsx'
 import { NotFoundPage } from './pages/NotFoundPage.tsx'
 import { OverviewPage } from './pages/OverviewPage.tsx'
 import { PasswordPage } from './pages/PasswordPage.tsx'
+import { PmCalendarPage } from './pages/PmCalendarPage.tsx'
 import { SystemPage } from './pages/SystemPage.tsx'
 import { UsersPage } from './pages/UsersPage.tsx'
+import { WorkOrderNewPage } from './pages/WorkOrderNewPage.tsx'
+import { WorkOrderPage } from './pages/WorkOrderPage.tsx'
 import { PASSWORD_PATH, withNext } from './session/paths.ts'
 import { Restricted } from './session/Restricted.tsx'
 import { useSession } from './session/SessionContext.ts'
@@ -100,6 +106,42 @@ export function App() {
         <Route path="devices/:deviceId" element={<DevicePage />} />
         <Route path="alarms" element={<AlarmConsolePage />} />
         <Route path="alarms/report" element={<AlarmReportPage />} />
+        <Route
+          path="work-orders"
+          element={
+            <Restricted permission="workorders.manage">
+              <DispatchBoardPage />
+            </Restricted>
+          }
+        />
+        {/* Guards, technicians and supervisors report; the page says "not allowed" to anyone else. */}
+        <Route path="work-orders/new" element={<WorkOrderNewPage />} />
+        {/* Whoever the api lets see it: a technician their own, a supervisor their sites'. */}
+        <Route path="work-orders/:id" element={<WorkOrderPage />} />
+        <Route
+          path="my-work"
+          element={
+            <Restricted permission="workorders.work">
+              <MyWorkPage />
+            </Restricted>
+          }
+        />
+        <Route
+          path="maintenance/pm"
+          element={
+            <Restricted permission="workorders.manage">
+              <PmCalendarPage />
+            </Restricted>
+          }
+        />
+        <Route
+          path="maintenance/kpis"
+          element={
+            <Restricted permission="workorders.manage">
+              <MaintenanceKpiPage />
+            </Restricted>
+          }
+        />
         <Route
           path="system"
           element={

@@ -99,6 +99,22 @@ export async function sendJson<T>(
 }
 
 /**
+ * A request whose body is a file as it is (a photo), with its media type; the answer is JSON. The session cookie goes
+ * along: same origin.
+ */
+export async function sendBlob<T>(method: 'POST' | 'PUT', path: string, body: Blob): Promise<T> {
+  const sentAt = Date.now()
+  const response = await fetch(path, {
+    method,
+    headers: { accept: 'application/json', 'content-type': body.type || 'application/octet-stream' },
+    credentials: 'same-origin',
+    body,
+  })
+  if (!response.ok) throw await errorOf(response, method, path, sentAt)
+  return (await response.json()) as T
+}
+
+/**
  * An expected failure of a request, as a value the screen can put into words (STYLE §2.5.2): the api's code, or
  * `network` when no answer came, `HTTP_<status>` for an answer without a code.
  */

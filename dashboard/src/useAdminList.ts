@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { type Failure, failureOf } from './api.ts'
 
-/** A list an administration page shows and changes: users, devices. */
+/** A list a page shows and changes: users, devices, work orders. */
 export interface AdminList<T> {
   status: 'loading' | 'ok' | 'error'
   items: T[]
@@ -15,7 +15,7 @@ export interface AdminList<T> {
  * Everything `load` answers, sorted by `order`, and kept through a failed reload. An item is known by its `id`.
  * `load` and `order` may change identity on every render; only `reload` asks again.
  */
-export function useAdminList<T extends { id: string }>(
+export function useAdminList<T extends { id: string | number }>(
   load: (signal: AbortSignal) => Promise<T[]>,
   order: (a: T, b: T) => number,
 ): AdminList<T> {

@@ -8,6 +8,7 @@ import {
   DEVICE_KINDS,
   FIRE_POINT_STATES,
   FIRE_STEPS,
+  HOLD_REASONS,
   IngestTimeSeriesStatus,
   PartHealth,
   PERMISSIONS,
@@ -15,8 +16,13 @@ import {
   PlateEvent,
   ROOM_TYPES,
   ScanEvent,
+  SLA_CLOCKS,
   telemetryFields,
   USER_ROLES,
+  WORK_ORDER_ACTION_NAMES,
+  WORK_ORDER_CATEGORIES,
+  WORK_ORDER_ORIGINS,
+  WORK_ORDER_STATES,
 } from '@fm/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import { kpiFigures } from '../src/alarms/kpi-targets.ts'
@@ -38,6 +44,9 @@ import {
   withUnit,
 } from '../src/i18n/format.ts'
 import { createI18n, LANGUAGE_STORAGE_KEY, LANGUAGES, storedLanguage } from '../src/i18n/i18n.ts'
+import { actionForm } from '../src/workorders/actions.ts'
+import { BOARD_COLUMNS } from '../src/workorders/board.ts'
+import { MEAN_KPIS, RATE_KPIS } from '../src/workorders/maintenance-kpis.ts'
 import { KPIS } from './alarm-fixtures.ts'
 
 /** Every label a language must have, derived from the protocol so that a new field or kind fails here first. */
@@ -80,11 +89,43 @@ function requiredKeys(): string[] {
   for (const { key } of kpiFigures(KPIS)) keys.push(`alarmReport.kpis.${key}`, `alarmReport.hints.${key}`)
   for (const type of new Set(ALARM_RULES.map((rule) => rule.condition.type))) keys.push(`alarmRules.conditions.${type}`)
   for (const problem of ['threshold', 'deadband', 'delay']) keys.push(`alarmRules.problems.${problem}`)
+  return [...keys, ...workOrderKeys()]
+}
+
+/** The work-order and maintenance labels, from the protocol's lists and the pages' own. */
+function workOrderKeys(): string[] {
+  const keys: string[] = []
+  for (const state of WORK_ORDER_STATES) keys.push(`workOrders.states.${state}`)
+  for (const origin of WORK_ORDER_ORIGINS) keys.push(`workOrders.origins.${origin}`)
+  for (const category of WORK_ORDER_CATEGORIES) keys.push(`workOrders.categories.${category}`)
+  for (const reason of HOLD_REASONS) keys.push(`workOrders.holdReasons.${reason}`)
+  for (const clock of SLA_CLOCKS) keys.push(`workOrders.clocks.${clock}`)
+  for (const action of WORK_ORDER_ACTION_NAMES) {
+    keys.push(`workOrders.actions.${action}`, `workOrders.events.${action}`)
+    if (actionForm(action) !== 'none') keys.push(`workOrders.dialog.titles.${action}`)
+    if (actionForm(action) === 'reason') keys.push(`workOrders.dialog.reasonLabels.${action}`)
+  }
+  for (const type of ['created', 'retriggered', 'escalated', 'breached', 'checklist', 'photo']) {
+    keys.push(`workOrders.events.${type}`)
+  }
+  keys.push('workOrders.dialog.titles.override', 'workOrders.dialog.reasonLabels.override')
+  for (const { key } of BOARD_COLUMNS) keys.push(`workOrders.board.columns.${key}`)
+  for (const stage of ['before', 'after', 'checklist', 'unknown']) keys.push(`workOrders.photos.stages.${stage}`)
+  for (const problem of ['category-missing', 'title-short', 'place-missing', 'resident-name-missing']) {
+    keys.push(`workOrders.report.problems.${problem}`)
+  }
+  for (const { key } of RATE_KPIS) {
+    keys.push(`maintenance.kpis.names.${key}`, `maintenance.kpis.ratios.${key}`, `maintenance.kpis.hints.${key}`)
+  }
+  for (const key of [...MEAN_KPIS, 'backlog'])
+    keys.push(`maintenance.kpis.names.${key}`, `maintenance.kpis.hints.${key}`)
+  for (const dimension of ['building', 'category', 'technician']) keys.push(`maintenance.kpis.dimensions.${dimension}`)
+  for (const day of ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']) keys.push(`maintenance.pm.weekdays.${day}`)
   return keys
 }
 
 /**
- * The api's codes that the sign-in, password, administration and alarm pages can meet (api/src/errors.ts, which the
+ * The api's codes that the sign-in, password, administration, alarm and work-order pages can meet (api/src/errors.ts, which the
  * dashboard may not import; docs/protocol.md lists them). Each must be a sentence, never the api's English message.
  */
 const API_ERRORS = [
@@ -112,6 +153,14 @@ const API_ERRORS = [
   'FM_ERR_ALARM_RANGE_INVALID',
   'FM_ERR_RULE_NOT_FOUND',
   'FM_ERR_RULE_INVALID',
+  'FM_ERR_WO_NOT_FOUND',
+  'FM_ERR_WO_TRANSITION',
+  'FM_ERR_WO_FORBIDDEN',
+  'FM_ERR_WO_INVALID',
+  'FM_ERR_WO_ALARM_ACTIVE',
+  'FM_ERR_WO_REOPEN_EXPIRED',
+  'FM_ERR_WO_CHECKLIST_INCOMPLETE',
+  'FM_ERR_PHOTO_INVALID',
   'FM_ERR_NOT_FOUND',
   'FM_ERR_INTERNAL',
   'network',
@@ -121,7 +170,7 @@ const API_ERRORS = [
 describe.each(LANGUAGES)('%s resources', (language) => {
   const i18n = createI18n(language)
 
-  it('label every device kind, telemetry field, enum and boolean value, room type, event detail, health state, broker drop reason, user role, permission, api error, provisioning problem, audit action, outcome and actor, alarm priority, state, transition, fire step, shelve duration and KPI', () => {
+  it('label every device kind, telemetry field, enum and boolean value, room type, event detail, health state, broker drop reason, user role, permission, api error, provisioning problem, audit action, outcome and actor, alarm priority, state, transition, fire step, shelve duration and KPI, and every work-order state, origin, category, hold reason, clock, action, board column and maintenance KPI', () => {
     const missing = requiredKeys().filter((key) => !i18n.exists(key, { lng: language, fallbackLng: false }))
     expect(missing).toEqual([])
     // The check itself must be able to fail: a key that no language has.

@@ -34,6 +34,7 @@ function open() {
     events: () => {},
     alarms: () => {},
     flood: () => {},
+    workOrders: () => {},
     refused: (refusal) => refusals.push(refusal),
   }
   const close = socketTransport()(handlers)

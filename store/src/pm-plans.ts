@@ -22,6 +22,7 @@ import {
   type PmPlan,
   type PmSchedule,
   type WorkOrderCategory,
+  type WorkOrderPerson,
   type WorkOrderView,
 } from '@fm/protocol'
 import { Type } from 'typebox'
@@ -171,7 +172,13 @@ export function createPmPlans(db: SqliteDatabase, core: WorkOrderCore) {
     )
   }
 
-  function open(plan: PlanRow, device: DeviceFacts | undefined, dueAt: number, ts: number): WorkOrderRow | undefined {
+  function open(
+    plan: PlanRow,
+    device: DeviceFacts | undefined,
+    dueAt: number,
+    ts: number,
+    createdBy: WorkOrderPerson = SYSTEM,
+  ): WorkOrderRow | undefined {
     const title = JSON.parse(plan.title) as PmPlan['title']
     return core.insert(
       {
@@ -187,7 +194,7 @@ export function createPmPlans(db: SqliteDatabase, core: WorkOrderCore) {
         pmPlanId: plan.id,
         pmDueAt: dueAt,
         checklist: JSON.parse(plan.checklist) as ChecklistItem[],
-        createdBy: SYSTEM,
+        createdBy,
       },
       ts,
     )
@@ -230,6 +237,28 @@ export function createPmPlans(db: SqliteDatabase, core: WorkOrderCore) {
     }
     return core.views(opened, now)
   })
+
+  /** A plan's work order for one of its devices (or the site), now, ahead of its schedule. */
+  const start = db.transaction(
+    (id: number, deviceId: string | undefined, actor: WorkOrderPerson, ts: number): WorkOrderView => {
+      const plan = statements.plan.get(id)
+      if (!plan) throw new WorkOrderError('FM_ERR_PM_PLAN_NOT_FOUND', `no PM plan ${id}`)
+      const targets = targetsOf(plan)
+      const device = targets.find((target) => target?.id === deviceId)
+      if (!targets.includes(device)) {
+        const which = deviceId === undefined ? 'the site' : `device "${deviceId}"`
+        throw new WorkOrderError('FM_ERR_WO_INVALID', `PM plan ${id} does not apply to ${which}`)
+      }
+      const row = open(plan, device, ts, ts, actor)
+      if (!row) {
+        const openId = statements.openWorkOrder.get(plan.id, device?.id ?? '')?.id
+        throw new WorkOrderError('FM_ERR_WO_INVALID', `work order ${openId} of this plan is open already`)
+      }
+      const [view] = core.views([row], ts)
+      if (!view) throw new Error(`work order ${row.id} vanished`)
+      return view
+    },
+  )
 
   const usage = db.transaction((deviceId: string, values: Readonly<Record<string, FieldValue>>, ts: number) => {
     const device = core.device(deviceId)
@@ -293,7 +322,14 @@ export function createPmPlans(db: SqliteDatabase, core: WorkOrderCore) {
 
   const methods: Pick<
     Store,
-    'seedPmPlans' | 'pmPlans' | 'getPmPlan' | 'updatePmPlan' | 'pmSchedules' | 'openDuePmWorkOrders' | 'recordUsage'
+    | 'seedPmPlans'
+    | 'pmPlans'
+    | 'getPmPlan'
+    | 'updatePmPlan'
+    | 'pmSchedules'
+    | 'openDuePmWorkOrders'
+    | 'startPmWorkOrder'
+    | 'recordUsage'
   > = {
     seedPmPlans: (siteId, ts) => seed.immediate(siteId, ts ?? core.now()),
     pmPlans: (siteId) => statements.sitePlans.all(siteId).map(toPlan),
@@ -321,6 +357,7 @@ export function createPmPlans(db: SqliteDatabase, core: WorkOrderCore) {
         )
     },
     openDuePmWorkOrders: (now) => openDue.immediate(now ?? core.now()),
+    startPmWorkOrder: (id, deviceId, actor, ts) => start.immediate(id, deviceId, actor, ts ?? core.now()),
     recordUsage(deviceId, values, ts) {
       // every reading of a pump or a gate comes here: take the write lock only when a plan follows one of its counters
       const device = core.device(deviceId)

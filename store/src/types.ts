@@ -261,6 +261,12 @@ export interface Store extends AlarmStore {
   /** Opens the work orders of calendar plans due by `now`, at most one open per (plan, device). */
   openDuePmWorkOrders(now?: number): WorkOrderView[]
   /**
+   * A plan's work order for `deviceId` (undefined: a plan of the site itself), now, ahead of its schedule, as a
+   * supervisor starts one before a holiday. FM_ERR_PM_PLAN_NOT_FOUND; FM_ERR_WO_INVALID when the plan does not apply
+   * to the device or has a work order open for it already.
+   */
+  startPmWorkOrder(id: number, deviceId: string | undefined, actor: WorkOrderPerson, ts?: number): WorkOrderView
+  /**
    * Follows the device's counters for its usage plans: opens a plan's work order when the counter passed
    * `usageBase + every`, once while that work order is open. The first reading seen sets `usageBase`.
    */

@@ -301,6 +301,7 @@ type WorkOrderMethods =
   | 'updatePmPlan'
   | 'pmSchedules'
   | 'openDuePmWorkOrders'
+  | 'startPmWorkOrder'
   | 'recordUsage'
 
 /** Every work-order and PM method of the store. `getAlarm` answers whether an alarm is still active (verify). */

@@ -130,6 +130,28 @@ describe('calendar plans', () => {
   })
 })
 
+describe('starting a plan ahead of its schedule', () => {
+  test('opens the work order now for a device the plan covers, once, and refuses others', async () => {
+    const { store } = await pmStore()
+    const jockey = plan(store, 'jockey-pump-daily-check')
+    const started = store.startPmWorkOrder(jockey.id, 'pump-jockey-1', SUPERVISOR, T + 60_000)
+    expect(started).toMatchObject({
+      origin: 'pm',
+      pmPlanId: jockey.id,
+      deviceId: 'pump-jockey-1',
+      state: 'new',
+      createdAt: T + 60_000,
+      createdBy: { username: SUPERVISOR.username },
+    })
+    expect(started.checklist?.length).toBeGreaterThan(0)
+    expectCode(() => store.startPmWorkOrder(jockey.id, 'pump-jockey-1', SUPERVISOR), 'FM_ERR_WO_INVALID')
+    expectCode(() => store.startPmWorkOrder(jockey.id, 'pump-dw-1', SUPERVISOR), 'FM_ERR_WO_INVALID')
+    expectCode(() => store.startPmWorkOrder(9999, undefined, SUPERVISOR), 'FM_ERR_PM_PLAN_NOT_FOUND')
+    // the plan's own schedule does not open a second one while this is open
+    expect(openedFor(store.openDuePmWorkOrders(T + 2 * DAY), jockey.id)).toEqual([])
+  })
+})
+
 describe('usage plans', () => {
   test('open once when run hours pass the interval; the next counts from the counter at completion', async () => {
     const { store, clock } = await pmStore()

@@ -14,6 +14,7 @@ import {
   SlaTargets,
   scopeIncludesSite,
   WORK_ORDER_CATEGORIES,
+  WorkOrderView,
 } from '@fm/protocol'
 import { WorkOrderError } from '@fm/store'
 import { Type } from 'typebox'
@@ -22,6 +23,7 @@ import { audit, userActor } from '../auth/audit.ts'
 import { assertCovers, type Guard, requirePermission, requireSite, signedIn } from '../auth/guards.ts'
 import { apiError } from '../errors.ts'
 import { errorResponses } from './schemas.ts'
+import { announceWorkOrder } from './work-orders.ts'
 
 const SiteQuery = Type.Object({ siteId: Type.String({ pattern: ID_PATTERN }) }, { additionalProperties: false })
 
@@ -50,9 +52,13 @@ const PlanPatch = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 )
 
-export const MAINTENANCE_AUDIT = { slaPolicy: 'sla-policy.update', pmPlan: 'pm-plan.update' } as const
+export const MAINTENANCE_AUDIT = {
+  slaPolicy: 'sla-policy.update',
+  pmPlan: 'pm-plan.update',
+  pmStart: 'pm-plan.start',
+} as const
 
-export const maintenanceRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { store, now }) => {
+export const maintenanceRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { store, live, now }) => {
   const read = requirePermission('devices.read')
   const dispatch = requirePermission('workorders.manage')
   const manageRules = requirePermission('rules.manage')
@@ -187,6 +193,54 @@ export const maintenanceRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (ap
         after,
       })
       return after
+    },
+  )
+
+  app.post(
+    '/pm-plans/:id/work-orders',
+    {
+      preHandler: dispatch,
+      schema: {
+        tags: ['maintenance'],
+        summary: 'Start a plan’s work order now, ahead of its schedule (before a holiday, after a repair)',
+        description: 'For one device the plan covers, or without `deviceId` for a plan of the site itself.',
+        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+        body: Type.Object(
+          { deviceId: Type.Optional(Type.String({ pattern: ID_PATTERN })) },
+          { additionalProperties: false },
+        ),
+        response: { 201: WorkOrderView, ...errorResponses(400, 401, 403, 404, 500) },
+      },
+    },
+    async (request, reply) => {
+      const user = signedIn(request)
+      const plan = store.getPmPlan(request.params.id)
+      if (!plan) throw apiError('FM_ERR_PM_PLAN_NOT_FOUND', `PM plan ${request.params.id} not found`)
+      const device = request.body.deviceId === undefined ? undefined : store.getDevice(request.body.deviceId)
+      assertCovers(user, plan.siteId, device?.buildingId)
+      const ts = now()
+      let workOrder: WorkOrderView
+      try {
+        workOrder = store.startPmWorkOrder(
+          plan.id,
+          request.body.deviceId,
+          { username: user.username, displayName: user.displayName },
+          ts,
+        )
+      } catch (error) {
+        if (error instanceof WorkOrderError) throw apiError(error.code, error.message)
+        throw error
+      }
+      audit(store, request, {
+        actor: userActor(user),
+        action: MAINTENANCE_AUDIT.pmStart,
+        outcome: 'ok',
+        siteId: plan.siteId,
+        target: { type: 'pm-plan', id: String(plan.id) },
+        after: workOrder,
+      })
+      await announceWorkOrder(live, workOrder, 'created', ts)
+      return reply.code(201).send(workOrder)
     },
   )
 }

@@ -13,12 +13,15 @@ export function isListed(alarm: Pick<AlarmView, 'state' | 'shelved' | 'outOfServ
   return alarm.state !== 'normal' || alarm.shelved !== undefined || alarm.outOfService !== undefined
 }
 
-/** `current` with `incoming` applied in order, each unless older than what is known; the same map when none applied. */
-export function mergeAlarms(
-  current: ReadonlyMap<number, AlarmView>,
-  incoming: readonly AlarmView[],
-): ReadonlyMap<number, AlarmView> {
-  let merged: Map<number, AlarmView> | undefined
+/**
+ * `current` with `incoming` applied in order, each unless older than what is known; the same map when none applied.
+ * Alarms and work orders alike: both arrive from the link and from the api's answers, and `updatedAt` orders them.
+ */
+export function mergeLatest<T extends { id: number; updatedAt: number }>(
+  current: ReadonlyMap<number, T>,
+  incoming: readonly T[],
+): ReadonlyMap<number, T> {
+  let merged: Map<number, T> | undefined
   for (const alarm of incoming) {
     const known = (merged ?? current).get(alarm.id)
     if (known && (known.updatedAt > alarm.updatedAt || known === alarm)) continue

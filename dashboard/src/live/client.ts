@@ -14,6 +14,7 @@ import type {
   FloodStatus,
   LiveSnapshot,
   ServerToClientEvents,
+  WorkOrderView,
 } from '@fm/protocol'
 import { io, type Socket } from 'socket.io-client'
 import {
@@ -22,6 +23,7 @@ import {
   applyDeltas,
   applyFloods,
   applySnapshot,
+  applyWorkOrders,
   type ConnectionState,
   type LiveStore,
   setConnection,
@@ -49,6 +51,7 @@ export interface LiveHandlers {
   events(events: DeviceEvent[]): void
   alarms(changes: AlarmChange[]): void
   flood(status: FloodStatus): void
+  workOrders(views: WorkOrderView[]): void
   refused(refusal: LiveRefusal): void
 }
 
@@ -90,6 +93,7 @@ export function socketTransport(url?: string): LiveTransport {
     socket.on('events', (events) => handlers.events(events))
     socket.on('alarms', (changes) => handlers.alarms(changes))
     socket.on('flood', (status) => handlers.flood(status))
+    socket.on('workOrder', (change) => handlers.workOrders([change.workOrder]))
     socket.on('disconnect', (reason) => {
       handlers.connection('offline')
       // socket.io reconnects by itself after a lost network, never after the server chose to close the link.
@@ -110,7 +114,7 @@ export function socketTransport(url?: string): LiveTransport {
 export interface LiveClient {
   start(): void
   stop(): void
-  /** Commits queued deltas, events, alarm changes and flood states now. */
+  /** Commits queued deltas, events, alarm changes, flood states and work orders now. */
   flush(): void
 }
 
@@ -128,22 +132,34 @@ export function createLiveClient(
   let eventQueue: DeviceEvent[] = []
   let alarmQueue: AlarmChange[] = []
   let floodQueue: FloodStatus[] = []
+  let workOrderQueue: WorkOrderView[] = []
   let cancelFrame: (() => void) | undefined
   let close: (() => void) | undefined
 
-  const queued = () => deltaQueue.length + eventQueue.length + alarmQueue.length + floodQueue.length
+  const queued = () =>
+    deltaQueue.length + eventQueue.length + alarmQueue.length + floodQueue.length + workOrderQueue.length
 
   function flush(): void {
     cancelFrame?.()
     cancelFrame = undefined
     if (queued() === 0) return
-    const [deltas, events, changes, floods] = [deltaQueue, eventQueue, alarmQueue, floodQueue]
+    const [deltas, events, changes, floods, workOrders] = [
+      deltaQueue,
+      eventQueue,
+      alarmQueue,
+      floodQueue,
+      workOrderQueue,
+    ]
     deltaQueue = []
     eventQueue = []
     alarmQueue = []
     floodQueue = []
+    workOrderQueue = []
     store.update((state) =>
-      applyFloods(applyAlarmChanges(appendEvents(applyDeltas(state, deltas), events), changes), floods),
+      applyWorkOrders(
+        applyFloods(applyAlarmChanges(appendEvents(applyDeltas(state, deltas), events), changes), floods),
+        workOrders,
+      ),
     )
   }
 
@@ -175,6 +191,10 @@ export function createLiveClient(
     },
     flood(status) {
       floodQueue.push(status)
+      schedule()
+    },
+    workOrders(views) {
+      workOrderQueue.push(...views)
       schedule()
     },
     refused: (refusal) => onRefused(refusal),

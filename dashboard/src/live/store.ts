@@ -13,9 +13,10 @@ import type {
   FieldValue,
   FloodStatus,
   LiveSnapshot,
+  WorkOrderView,
 } from '@fm/protocol'
 import { createContext, useContext, useMemo, useSyncExternalStore } from 'react'
-import { isListed, mergeAlarms } from './alarm-state.ts'
+import { isListed, mergeLatest } from './alarm-state.ts'
 
 export type ConnectionState = 'connecting' | 'live' | 'offline'
 
@@ -41,6 +42,11 @@ export interface LiveState {
   alarms: ReadonlyMap<number, AlarmView>
   /** The flood state of each site of the scope, by site id. */
   floods: ReadonlyMap<string, FloodStatus>
+  /**
+   * Work orders the link told of since it opened (`workOrder` events), by id, each in its latest state. The link sends
+   * changes only, not a snapshot: pages load their lists over REST and lay these over them (`workorders/live-merge.ts`).
+   */
+  workOrders: ReadonlyMap<number, WorkOrderView>
 }
 
 /** Enough for the last minutes of a busy gate; older events come from REST on the device page. */
@@ -55,6 +61,7 @@ export const INITIAL_LIVE_STATE: LiveState = {
   events: [],
   alarms: new Map(),
   floods: new Map(),
+  workOrders: new Map(),
 }
 
 /**
@@ -72,7 +79,7 @@ export function applySnapshot(state: LiveState, snapshot: LiveSnapshot): LiveSta
 
 /** Alarms in their latest state (changes of the link, or the api's answer to an action), oldest change first. */
 export function applyAlarms(state: LiveState, alarms: readonly AlarmView[]): LiveState {
-  const merged = mergeAlarms(state.alarms, alarms)
+  const merged = mergeLatest(state.alarms, alarms)
   return merged === state.alarms ? state : { ...state, alarms: merged }
 }
 
@@ -91,6 +98,12 @@ export function applyFloods(state: LiveState, statuses: readonly FloodStatus[]):
   const floods = new Map(state.floods)
   for (const status of statuses) floods.set(status.siteId, status)
   return { ...state, floods }
+}
+
+/** Work orders in their latest state, oldest change first; one older than what is known is ignored (`updatedAt`). */
+export function applyWorkOrders(state: LiveState, views: readonly WorkOrderView[]): LiveState {
+  const merged = mergeLatest(state.workOrders, views)
+  return merged === state.workOrders ? state : { ...state, workOrders: merged }
 }
 
 function changedValues(
@@ -235,6 +248,11 @@ export function useAlarms(deviceId?: string): readonly AlarmView[] {
 /** The flood state of every site of the scope. */
 export function useFloods(): ReadonlyMap<string, FloodStatus> {
   return useLive((s) => s.floods)
+}
+
+/** The work orders the link told of since it opened, by id; a new map only when one changed. */
+export function useLiveWorkOrders(): ReadonlyMap<number, WorkOrderView> {
+  return useLive((s) => s.workOrders)
 }
 
 /** Recent live events, newest first; only those of one device when `deviceId` is given. */

@@ -5,6 +5,7 @@ import { Link } from 'react-router'
 import { isFireAlarm, ruleGuidance } from '../../alarms/rules.ts'
 import { formatDuration, formatTime } from '../../i18n/format.ts'
 import { useLanguage } from '../../i18n/i18n.ts'
+import { AlarmWorkOrderLink } from '../workorders/AlarmWorkOrderLink.tsx'
 import { AlarmJournal } from './AlarmJournal.tsx'
 import { AlarmTrend } from './AlarmTrend.tsx'
 import { FireChecklist } from './FireChecklist.tsx'
@@ -95,6 +96,7 @@ function AlarmActions({ alarm, responder }: { alarm: AlarmView; responder: Alarm
       <Link to={`/devices/${encodeURIComponent(alarm.deviceId)}`} className="button" data-testid="alarm-device-link">
         {t('alarms.actions.device')}
       </Link>
+      <AlarmWorkOrderLink alarm={alarm} />
     </div>
   )
 }

@@ -22,7 +22,8 @@ export function AlarmTrend({
   device,
   size,
 }: {
-  alarm: AlarmView
+  /** The alarm, or what a work order knows of the one that opened it: its rule. */
+  alarm: Pick<AlarmView, 'ruleId'>
   device: DeviceView
   size?: { width: number; height: number }
 }) {

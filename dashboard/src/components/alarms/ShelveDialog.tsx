@@ -20,24 +20,36 @@ export function shelveInput(choice: ShelveChoice, reason: string): ShelveInput {
     : { kind: 'timed', durationMin: choice, reason: reason.trim() }
 }
 
-/** The reason both alarm dialogs ask for: mandatory, kept in the journal. */
-export function ReasonField(props: { testId: string; value: string; onChange: (value: string) => void }) {
+interface ReasonFieldProps {
+  testId: string
+  value: string
+  onChange: (value: string) => void
+  /** Another label and hint than an alarm's ("Reason", "Kept in the alarm journal"), and another limit. */
+  label?: string
+  hint?: string
+  maxLength?: number
+  /** Whether it takes the focus when its dialog opens; the first field of a dialog does. */
+  autoFocus?: boolean
+}
+
+/** The reason both alarm dialogs ask for: mandatory, kept in the journal. Work-order dialogs ask the same way. */
+export function ReasonField({ testId, value, onChange, label, hint, maxLength, autoFocus = true }: ReasonFieldProps) {
   const { t } = useTranslation()
   const id = useId()
   return (
-    <Field htmlFor={id} label={t('alarms.dialog.reason')}>
+    <Field htmlFor={id} label={label ?? t('alarms.dialog.reason')}>
       <textarea
         id={id}
         className="input alarm-dialog__reason"
-        data-testid={props.testId}
-        data-autofocus
+        data-testid={testId}
+        data-autofocus={autoFocus || undefined}
         rows={3}
-        maxLength={REASON_MAX_CHARS}
+        maxLength={maxLength ?? REASON_MAX_CHARS}
         required
-        value={props.value}
-        onChange={(event) => props.onChange(event.target.value)}
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
       />
-      <p className="field__hint">{t('alarms.dialog.reasonHint')}</p>
+      <p className="field__hint">{hint ?? t('alarms.dialog.reasonHint')}</p>
     </Field>
   )
 }

@@ -10,15 +10,25 @@ interface FormFooterProps {
   /** While the request runs, the form cannot be sent again. */
   pending: boolean
   onCancel: () => void
+  /** The action ends or undoes something: the submit button is red. */
+  danger?: boolean
+  /** Another class for the row of buttons, e.g. a dialog's. */
+  className?: string
 }
 
 /** What ends a form that opens in place: why it did not go through, then send and cancel. */
-export function FormFooter({ testId, error, submitLabel, cancelLabel, pending, onCancel }: FormFooterProps) {
+export function FormFooter(props: FormFooterProps) {
+  const { testId, error, submitLabel, cancelLabel, pending, onCancel, danger = false, className } = props
   return (
     <>
       <FormError error={error} testId={`${testId}-error`} showDetail />
-      <div className="form-actions">
-        <button type="submit" className="button button--primary" data-testid={`${testId}-submit`} disabled={pending}>
+      <div className={className ? `form-actions ${className}` : 'form-actions'}>
+        <button
+          type="submit"
+          className={danger ? 'button button--danger' : 'button button--primary'}
+          data-testid={`${testId}-submit`}
+          disabled={pending}
+        >
           {submitLabel}
         </button>
         <button type="button" className="button" data-testid={`${testId}-cancel`} onClick={onCancel}>

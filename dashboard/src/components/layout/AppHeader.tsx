@@ -1,6 +1,6 @@
 import { useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
-import { Link, NavLink } from 'react-router'
+import { Link, NavLink, useLocation } from 'react-router'
 import { countUnacknowledged } from '../../alarms/console-order.ts'
 import { localName } from '../../i18n/format.ts'
 import { useLanguage } from '../../i18n/i18n.ts'
@@ -32,8 +32,12 @@ function AlarmsLink() {
   )
 }
 
+/** The PM calendar and the KPIs are one entry, "维保", marked on both. */
+const MAINTENANCE_PATH_PREFIX = '/maintenance/'
+
 export function AppHeader() {
   const { t } = useTranslation()
+  const location = useLocation()
   const language = useLanguage()
   const { site, status } = useSite()
   const { user, can } = useSession()
@@ -55,6 +59,26 @@ export function AppHeader() {
             {t('nav.overview')}
           </NavLink>
           {can('devices.read') && <AlarmsLink />}
+          {can('workorders.manage') && (
+            <NavLink to="/work-orders" data-testid="nav-work-orders">
+              {t('nav.workOrders')}
+            </NavLink>
+          )}
+          {/* Only technicians are dispatched to: a supervisor's "my work" would always be empty. */}
+          {can('workorders.work') && !can('workorders.manage') && (
+            <NavLink to="/my-work" data-testid="nav-my-work">
+              {t('nav.myWork')}
+            </NavLink>
+          )}
+          {can('workorders.manage') && (
+            <Link
+              to="/maintenance/pm"
+              data-testid="nav-maintenance"
+              aria-current={location.pathname.startsWith(MAINTENANCE_PATH_PREFIX) ? 'page' : undefined}
+            >
+              {t('nav.maintenance')}
+            </Link>
+          )}
           {can('system.read') && (
             <NavLink to="/system" data-testid="nav-system">
               {t('nav.system')}
