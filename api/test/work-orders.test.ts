@@ -205,12 +205,16 @@ describe('photos', () => {
     const url = `/api/work-orders/${workOrder.id}/photos`
     const upload = await send(p.api, p.as.technician, {
       method: 'POST',
-      url,
+      url: `${url}?stage=after`,
       headers: { 'content-type': 'image/png' },
       payload: PNG,
     })
     expect(upload.statusCode, upload.body).toBe(201)
     const { id } = upload.json<{ id: number }>()
+    const events = (await send(p.api, p.as.viewer, { url: `/api/work-orders/${workOrder.id}/events` })).json<{
+      items: { type: string; detail?: Record<string, unknown> }[]
+    }>().items
+    expect(events.find((event) => event.type === 'photo')?.detail).toMatchObject({ photoId: id, stage: 'after' })
     const photo = await send(p.api, p.as.viewer, { url: `${url}/${id}` })
     expect(photo.statusCode).toBe(200)
     expect(photo.headers['content-type']).toBe('image/png')

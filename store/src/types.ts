@@ -314,6 +314,8 @@ export interface WorkOrderPhotoInput {
   contentType: 'image/jpeg' | 'image/png' | 'image/webp'
   /** at most WORK_ORDER_PHOTO_MAX_BYTES */
   bytes: Buffer
+  /** what it shows, kept on the timeline: before or after the repair, or a checklist item's evidence */
+  stage?: 'before' | 'after' | 'checklist'
 }
 
 export interface WorkOrderPhoto extends WorkOrderPhotoInput {

@@ -198,7 +198,12 @@ function createBasics(db: SqliteDatabase, core: WorkOrderCore): Pick<Store, Basi
     }
     const inserted = insertPhoto.run(id, photo.contentType, photo.bytes, ts, actor.displayName, actor.username)
     const photoId = Number(inserted.lastInsertRowid)
-    const detail = { photoId, contentType: photo.contentType, bytes: photo.bytes.length }
+    const detail = {
+      photoId,
+      contentType: photo.contentType,
+      bytes: photo.bytes.length,
+      ...(photo.stage === undefined ? {} : { stage: photo.stage }),
+    }
     core.appendEvent(id, ts, { type: 'photo', by: actor, detail })
     core.update(row, {}, ts)
     return { id: photoId }

@@ -346,6 +346,10 @@ export const workOrderRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app,
         tags: ['work orders'],
         summary: 'Add a photo (before, after, a checklist item): the image itself as the body',
         params: WorkOrderParams,
+        querystring: Type.Object(
+          { stage: Type.Optional(Type.Enum(['before', 'after', 'checklist'], { description: 'what it shows' })) },
+          { additionalProperties: false },
+        ),
         response: {
           201: Type.Object({ id: Type.Integer() }),
           ...errorResponses(400, 401, 403, 404, 409, 500),
@@ -361,7 +365,12 @@ export const workOrderRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app,
       if (!contentType) throw apiError('FM_ERR_MEDIA_TYPE_UNSUPPORTED', String(request.headers['content-type']))
       if (!Buffer.isBuffer(bytes) || bytes.byteLength === 0) throw apiError('FM_ERR_PHOTO_INVALID', 'an empty photo')
       const photo = change(request, WORK_ORDER_AUDIT.photo, workOrder.siteId, String(workOrder.id), () =>
-        store.addWorkOrderPhoto(workOrder.id, { contentType, bytes }, actorOf(user), now()),
+        store.addWorkOrderPhoto(
+          workOrder.id,
+          { contentType, bytes, ...(request.query.stage === undefined ? {} : { stage: request.query.stage }) },
+          actorOf(user),
+          now(),
+        ),
       )
       audit(store, request, {
         actor: userActor(user),

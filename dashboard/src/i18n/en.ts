@@ -1266,6 +1266,8 @@ export const en: Messages = {
       pass: 'Pass',
       fail: 'Fail',
       range: 'Passes from {{min}} to {{max}} {{unit}}',
+      rangeMin: 'Passes at {{min}} {{unit}} or more',
+      rangeMax: 'Passes at {{max}} {{unit}} or less',
       outOfRange: 'Out of range: counts as failed',
       saving: 'Saving…',
     },

@@ -1267,6 +1267,8 @@ export const zhCN = {
       pass: '合格',
       fail: '不合格',
       range: '合格范围 {{min}}–{{max}} {{unit}}',
+      rangeMin: '合格：不低于 {{min}} {{unit}}',
+      rangeMax: '合格：不高于 {{max}} {{unit}}',
       outOfRange: '超出合格范围，记为不合格',
       saving: '正在保存…',
     },

@@ -62,14 +62,16 @@ function NumberReading({ item, result, editable, change }: ItemProps) {
     }
     if (value !== result?.value) change({ value })
   }
+  const unit = item.unit ?? ''
+  // a range open at one end reads "at least" or "at most", not "0 to —"
   const range =
-    item.min !== undefined || item.max !== undefined
-      ? t('workOrders.checklist.range', {
-          min: item.min === undefined ? '—' : bound(item.min, language),
-          max: item.max === undefined ? '—' : bound(item.max, language),
-          unit: item.unit ?? '',
-        })
-      : ''
+    item.min !== undefined && item.max !== undefined
+      ? t('workOrders.checklist.range', { min: bound(item.min, language), max: bound(item.max, language), unit })
+      : item.min !== undefined
+        ? t('workOrders.checklist.rangeMin', { min: bound(item.min, language), unit })
+        : item.max !== undefined
+          ? t('workOrders.checklist.rangeMax', { max: bound(item.max, language), unit })
+          : ''
   const outOfRange = result?.value !== undefined && !withinRange(item, result.value)
   return (
     <span className="checklist__reading">
