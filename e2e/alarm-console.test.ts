@@ -5,10 +5,10 @@
  * mode. Screenshots land in e2e/screenshots/.
  */
 import type { AlarmView } from '@fm/protocol'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DASHBOARD_DIR, launchBrowser, openPage, SCREENSHOTS, signInThroughPage } from './browser.ts'
-import { type Platform, signIn, startPlatform } from './platform.ts'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { openPage, SCREENSHOTS, signInThroughPage, useBrowserPlatform } from './browser.ts'
+import { signIn } from './platform.ts'
 
 const SITE = 'cuihu'
 const GUARD = { username: 'zhao.lei', password: 'night-shift-guard-1', role: 'guard', displayName: '赵磊' } as const
@@ -17,26 +17,8 @@ const FIRE_ON_SCREEN_MS = 2000
 /** Pump trips measured, in rounds of five at once. */
 const LATENCY_SAMPLES = 60
 
-let platform: Platform
-let browser: Browser
+const context = useBrowserPlatform(SITE, [GUARD])
 const consoleErrors: string[] = []
-
-beforeAll(async () => {
-  platform = await startPlatform({ intervalMs: 1000, dashboardDir: DASHBOARD_DIR })
-  browser = await launchBrowser()
-  await platform.store.createUser({
-    username: GUARD.username,
-    password: GUARD.password,
-    displayName: GUARD.displayName,
-    role: GUARD.role,
-    scope: { allSites: false, siteIds: [SITE], buildingIds: [] },
-  })
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await platform?.stop()
-})
 
 declare global {
   interface Window {
@@ -90,13 +72,13 @@ const row = (page: Page, device: string, rule: string) =>
 const audioState = (page: Page) => page.locator('[data-testid="alarm-console"]').getAttribute('data-audio-state')
 
 function alarmOf(device: string, rule: string): AlarmView {
-  const alarm = platform.store.findAlarm(device, rule)
+  const alarm = context.platform.store.findAlarm(device, rule)
   if (!alarm) throw new Error(`no alarm ${device} ${rule} in the store`)
   return alarm
 }
 
 async function acknowledge(cookie: string, alarm: AlarmView): Promise<void> {
-  const response = await fetch(`${platform.apiUrl}/api/alarms/${alarm.id}/ack`, {
+  const response = await fetch(`${context.platform.apiUrl}/api/alarms/${alarm.id}/ack`, {
     method: 'POST',
     headers: { cookie, 'content-type': 'application/json' },
     body: '{}',
@@ -110,16 +92,16 @@ function percentile(sorted: readonly number[], p: number): number {
 
 describe('the alarm console in Chromium', () => {
   it('shows a guard an injected fire within 2 s with the siren on, acknowledged by keyboard, steps recorded', async () => {
-    const compound = platform.compound
+    const compound = context.platform.compound
     if (!compound) throw new Error('the platform runs without simulators')
-    const page = await openPage(browser, {
+    const page = await openPage(context.browser, {
       viewport: { width: 1920, height: 1080 },
-      apiUrl: platform.apiUrl,
+      apiUrl: context.platform.apiUrl,
       errors: consoleErrors,
     })
     // The login is the guard's gesture that lets the page make sound, as at the start of a shift.
-    await signInThroughPage(page, platform.apiUrl, GUARD)
-    await page.goto(`${platform.apiUrl}/alarms`)
+    await signInThroughPage(page, context.platform.apiUrl, GUARD)
+    await page.goto(`${context.platform.apiUrl}/alarms`)
     await page.locator('[data-testid="alarm-console"]').waitFor()
     await expect.poll(() => audioState(page)).not.toBe('blocked')
     expect(await audioState(page)).not.toBe('unavailable')
@@ -180,22 +162,24 @@ describe('the alarm console in Chromium', () => {
   })
 
   it(`measures fault injection to the alarm painted on screen over ${LATENCY_SAMPLES} pump trips, then floods`, async () => {
-    const compound = platform.compound
+    const compound = context.platform.compound
     if (!compound) throw new Error('the platform runs without simulators')
-    const cookie = await signIn(platform.apiUrl, GUARD.username, GUARD.password)
-    const page = await openPage(browser, {
+    const cookie = await signIn(context.platform.apiUrl, GUARD.username, GUARD.password)
+    const page = await openPage(context.browser, {
       viewport: { width: 1920, height: 1080 },
-      apiUrl: platform.apiUrl,
+      apiUrl: context.platform.apiUrl,
       cookie,
       errors: consoleErrors,
     })
-    await page.goto(`${platform.apiUrl}/alarms`)
+    await page.goto(`${context.platform.apiUrl}/alarms`)
     await page.locator('[data-testid="alarm-console"]').waitFor()
     await page.locator('[data-testid="connection-status"][data-state="live"]').waitFor()
     await recordPaintedRows(page)
 
     // Half the pumps trip at once, one of each duty/standby pair, then the other half: rounds of simultaneous faults.
-    const pumps = platform.manifest.devices.filter((device) => device.kind === 'pump').map((device) => device.id)
+    const pumps = context.platform.manifest.devices
+      .filter((device) => device.kind === 'pump')
+      .map((device) => device.id)
     const halves = [pumps.filter((_, index) => index % 2 === 0), pumps.filter((_, index) => index % 2 === 1)]
     const fromInjection: number[] = []
     const fromReading: number[] = []
@@ -232,7 +216,7 @@ describe('the alarm console in Chromium', () => {
     expect(injection.p50).toBeLessThan(FIRE_ON_SCREEN_MS)
 
     // A burst: every pump trips and every room floods at once. The console switches to the flood view.
-    const rooms = platform.manifest.devices
+    const rooms = context.platform.manifest.devices
       .filter((device) => device.kind === 'room-environment')
       .map((device) => device.id)
     for (const pump of pumps) compound.injectFault(pump, 'trip')

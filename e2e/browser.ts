@@ -4,7 +4,10 @@
  */
 import { existsSync, mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import type { UserRole } from '@fm/protocol'
 import { type Browser, type ConsoleMessage, chromium, type Page } from 'playwright-core'
+import { afterAll, beforeAll } from 'vitest'
+import { type Platform, startPlatform } from './platform.ts'
 
 export const DASHBOARD_DIR = fileURLToPath(new URL('../dashboard/dist', import.meta.url))
 export const SCREENSHOTS = fileURLToPath(new URL('./screenshots', import.meta.url))
@@ -80,4 +83,40 @@ export async function signInThroughPage(
   await page.locator('[data-testid="login-submit"]').click()
   await page.locator(`[data-testid="user-menu"][data-role="${person.role}"]`).waitFor()
   await page.locator('[data-testid="connection-status"][data-state="live"]').waitFor()
+}
+
+/** Someone of one site who signs in to the dashboard in a test. */
+export interface Person {
+  username: string
+  password: string
+  displayName: string
+  role: UserRole
+}
+
+export interface BrowserPlatform {
+  platform: Platform
+  browser: Browser
+}
+
+/**
+ * The whole platform serving the built dashboard, Chromium, and `people` of `siteId`, for the tests of one file:
+ * started before them, stopped after. Read the fields inside the tests, once started.
+ */
+export function useBrowserPlatform(siteId: string, people: readonly Person[] = []): BrowserPlatform {
+  const context = {} as BrowserPlatform
+  beforeAll(async () => {
+    context.platform = await startPlatform({ intervalMs: 1000, dashboardDir: DASHBOARD_DIR })
+    context.browser = await launchBrowser()
+    for (const person of people) {
+      await context.platform.store.createUser({
+        ...person,
+        scope: { allSites: false, siteIds: [siteId], buildingIds: [] },
+      })
+    }
+  })
+  afterAll(async () => {
+    await context.browser?.close()
+    await context.platform?.stop()
+  })
+  return context
 }

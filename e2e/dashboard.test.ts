@@ -3,45 +3,33 @@
  * Screenshots land in e2e/screenshots/ for people to look at.
  */
 import { BROKER_DROP_REASONS } from '@fm/protocol'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DASHBOARD_DIR, launchBrowser, openPage as openBrowserPage, SCREENSHOTS, signInThroughPage } from './browser.ts'
-import { type Platform, startPlatform } from './platform.ts'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { openPage as openBrowserPage, SCREENSHOTS, signInThroughPage, useBrowserPlatform } from './browser.ts'
 
-let platform: Platform
-let browser: Browser
+const context = useBrowserPlatform('cuihu')
 const consoleErrors: string[] = []
-
-beforeAll(async () => {
-  platform = await startPlatform({ intervalMs: 1000, dashboardDir: DASHBOARD_DIR })
-  browser = await launchBrowser()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await platform?.stop()
-})
 
 /**
  * A page in a browser context of its own. `signedIn` (the default) carries the platform operator's session cookie,
  * an admin's, as a browser that signed in before would; `false` opens it as an anonymous visitor.
  */
 function openPage(viewport: { width: number; height: number }, signedIn = true): Promise<Page> {
-  return openBrowserPage(browser, {
+  return openBrowserPage(context.browser, {
     viewport,
-    apiUrl: platform.apiUrl,
+    apiUrl: context.platform.apiUrl,
     errors: consoleErrors,
-    ...(signedIn ? { cookie: platform.operatorCookie } : {}),
+    ...(signedIn ? { cookie: context.platform.operatorCookie } : {}),
   })
 }
 
 describe('dashboard in Chromium', () => {
   it('shows the compound live, opens a device chart and switches language', async () => {
     const page = await openPage({ width: 1600, height: 1000 })
-    await page.goto(platform.apiUrl)
+    await page.goto(context.platform.apiUrl)
     await page.locator('[data-testid="connection-status"][data-state="live"]').waitFor()
     const cards = page.locator('[data-testid="device-card"]')
-    await expect.poll(() => cards.count(), { timeout: 15_000 }).toBe(platform.manifest.devices.length)
+    await expect.poll(() => cards.count(), { timeout: 15_000 }).toBe(context.platform.manifest.devices.length)
 
     // A booster pump's frequency or a panel's current changes from one reading to the next: watch one change.
     // (The current, not the first value: the voltage is shown in whole volts and can stay "398 V" for a minute.)
@@ -73,10 +61,10 @@ describe('dashboard in Chromium', () => {
 
   it('shows what a 1920×1080 control-room screen shows, in both languages', async () => {
     const page = await openPage({ width: 1920, height: 1080 })
-    await page.goto(platform.apiUrl)
+    await page.goto(context.platform.apiUrl)
     await page.locator('[data-testid="connection-status"][data-state="live"]').waitFor()
     const cards = page.locator('[data-testid="device-card"]')
-    await expect.poll(() => cards.count(), { timeout: 15_000 }).toBe(platform.manifest.devices.length)
+    await expect.poll(() => cards.count(), { timeout: 15_000 }).toBe(context.platform.manifest.devices.length)
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
     expect(overflow).toBeLessThanOrEqual(0)
     // Viewport-sized, not full-page: what a guard sees without scrolling.
@@ -91,13 +79,13 @@ describe('dashboard in Chromium', () => {
 
   it('fits a phone without sideways scrolling', async () => {
     const page = await openPage({ width: 375, height: 812 })
-    await page.goto(platform.apiUrl)
+    await page.goto(context.platform.apiUrl)
     await page.locator('[data-testid="connection-status"][data-state="live"]').waitFor()
     await page.locator('[data-testid="device-card"]').first().waitFor()
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
     expect(overflow).toBeLessThanOrEqual(0)
     await page.screenshot({ path: `${SCREENSHOTS}/overview-phone.png` })
-    await page.goto(`${platform.apiUrl}/devices/pump-low-1`)
+    await page.goto(`${context.platform.apiUrl}/devices/pump-low-1`)
     await page.locator('[data-testid="history-chart"] svg.recharts-surface').waitFor({ timeout: 15_000 })
     await page.screenshot({ path: `${SCREENSHOTS}/device-pump-phone.png`, fullPage: true })
     await page.close()
@@ -106,7 +94,7 @@ describe('dashboard in Chromium', () => {
 
   it('shows on /system whether the monitoring works, on a control-room screen and on a phone', async () => {
     const page = await openPage({ width: 1920, height: 1080 })
-    await page.goto(`${platform.apiUrl}/system`)
+    await page.goto(`${context.platform.apiUrl}/system`)
     await page.locator('[data-testid="system-page"]').waitFor()
     const part = (key: string) => page.locator(`[data-testid="system-part"][data-part="${key}"]`)
     await part('mqtt').waitFor({ timeout: 15_000 })
@@ -138,12 +126,12 @@ describe('dashboard in Chromium', () => {
     await page.close()
 
     const phone = await openPage({ width: 375, height: 812 })
-    await phone.goto(platform.apiUrl)
+    await phone.goto(context.platform.apiUrl)
     await phone.locator('[data-testid="connection-status"][data-state="live"]').waitFor()
     // The header link, as a technician would go there.
     await phone.locator('[data-testid="nav-system"]').click()
     await phone.locator('[data-testid="system-part"][data-part="ingest"]').waitFor()
-    expect(phone.url()).toBe(`${platform.apiUrl}/system`)
+    expect(phone.url()).toBe(`${context.platform.apiUrl}/system`)
     const phoneOverflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
     expect(phoneOverflow).toBeLessThanOrEqual(0)
     await phone.screenshot({ path: `${SCREENSHOTS}/system-phone.png`, fullPage: true })
@@ -153,15 +141,15 @@ describe('dashboard in Chromium', () => {
 
   it('signs in through the login page as the first admin, replaces the generated password, manages users and signs out', async () => {
     // The platform created the first admin as main.ts does, with a generated password to change at the first login.
-    const first = platform.firstAdmin
+    const first = context.platform.firstAdmin
     const ownPassword = 'lotus-pond-2026'
     const page = await openPage({ width: 1920, height: 1080 }, false)
     const testId = (id: string) => page.locator(`[data-testid="${id}"]`)
 
     // An anonymous visitor of the users page is sent to sign in, and comes back there afterwards.
-    await page.goto(`${platform.apiUrl}/admin/users`)
+    await page.goto(`${context.platform.apiUrl}/admin/users`)
     await testId('login-page').waitFor()
-    expect(page.url()).toBe(`${platform.apiUrl}/login?next=%2Fadmin%2Fusers`)
+    expect(page.url()).toBe(`${context.platform.apiUrl}/login?next=%2Fadmin%2Fusers`)
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('login-username')
     await page.screenshot({ path: `${SCREENSHOTS}/login-1920-zh-CN.png` })
 
@@ -176,7 +164,7 @@ describe('dashboard in Chromium', () => {
     await page.keyboard.press('Enter')
     // A generated password is known to the operator's terminal: every page asks for a new one first.
     await testId('password-page').waitFor()
-    expect(page.url()).toBe(`${platform.apiUrl}/account/password?next=%2Fadmin%2Fusers`)
+    expect(page.url()).toBe(`${context.platform.apiUrl}/account/password?next=%2Fadmin%2Fusers`)
     await testId('password-required').waitFor()
     await page.screenshot({ path: `${SCREENSHOTS}/password-1920-zh-CN.png` })
     await testId('password-current').fill(first.password)
@@ -185,7 +173,7 @@ describe('dashboard in Chromium', () => {
     await page.keyboard.press('Enter')
 
     await testId('users-page').waitFor()
-    expect(page.url()).toBe(`${platform.apiUrl}/admin/users`)
+    expect(page.url()).toBe(`${context.platform.apiUrl}/admin/users`)
     expect(await testId('user-menu').getAttribute('data-role')).toBe('admin')
     expect(await testId('user-name').textContent()).toBe('管理员')
     expect(await testId('user-role').textContent()).toBe('管理员')
@@ -198,7 +186,9 @@ describe('dashboard in Chromium', () => {
     await testId('user-form-display-name').fill('张伟')
     await testId('user-form-role').selectOption('guard')
     expect(
-      await page.locator(`[data-testid="user-form-site"][data-site-id="${platform.manifest.site.id}"]`).isChecked(),
+      await page
+        .locator(`[data-testid="user-form-site"][data-site-id="${context.platform.manifest.site.id}"]`)
+        .isChecked(),
     ).toBe(true)
     await testId('user-form-password').fill('guard-room-2026')
     await page.screenshot({ path: `${SCREENSHOTS}/users-create-1920-zh-CN.png` })
@@ -226,16 +216,16 @@ describe('dashboard in Chromium', () => {
     await testId('user-menu-toggle').click()
     await testId('logout').click()
     await testId('login-page').waitFor()
-    expect(page.url()).toBe(`${platform.apiUrl}/login`)
+    expect(page.url()).toBe(`${context.platform.apiUrl}/login`)
     // The session ended on the server too: the users page asks to sign in again.
-    await page.goto(`${platform.apiUrl}/admin/users`)
+    await page.goto(`${context.platform.apiUrl}/admin/users`)
     await testId('login-page').waitFor()
     await page.close()
 
     const phone = await openPage({ width: 375, height: 812 }, false)
     const onPhone = (id: string) => phone.locator(`[data-testid="${id}"]`)
     const phoneOverflow = () => phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
-    await phone.goto(`${platform.apiUrl}/login`)
+    await phone.goto(`${context.platform.apiUrl}/login`)
     await onPhone('login-page').waitFor()
     expect(await phoneOverflow()).toBeLessThanOrEqual(0)
     await phone.screenshot({ path: `${SCREENSHOTS}/login-phone.png` })
@@ -243,11 +233,12 @@ describe('dashboard in Chromium', () => {
     await onPhone('login-password').fill(ownPassword)
     await onPhone('login-submit').click()
     await onPhone('user-menu').waitFor()
-    expect(phone.url()).toBe(`${platform.apiUrl}/`)
+    expect(phone.url()).toBe(`${context.platform.apiUrl}/`)
     await onPhone('device-card').first().waitFor()
-    // The header stays compact with the user's menu and the alarm link in it: two rows, the site beside the nav.
+    // The header stays compact with the user's menu and the alarm link in it. An admin's five nav entries (alarms,
+    // work orders, maintenance, system, administration) take a row of their own under the site: three rows at most.
     expect(await phoneOverflow()).toBeLessThanOrEqual(0)
-    expect((await phone.locator('.app-header').boundingBox())?.height).toBeLessThan(110)
+    expect((await phone.locator('.app-header').boundingBox())?.height).toBeLessThan(140)
     await onPhone('user-menu-toggle').click()
     await phone.screenshot({ path: `${SCREENSHOTS}/header-menu-phone.png` })
     await onPhone('user-menu-toggle').click()
@@ -263,13 +254,13 @@ describe('dashboard in Chromium', () => {
     expect(consoleErrors, consoleErrors.join('\n')).toEqual([])
   })
   it('shows a guard what a guard may use and an admin the administration, while the api refuses the guard the rest', async () => {
-    const site = platform.manifest.site.id
+    const site = context.platform.manifest.site.id
     const people = {
       guard: { username: 'zhao.lei', password: 'night-shift-guard-2026', role: 'guard' as const },
       admin: { username: 'sun.li', password: 'platform-admin-2026', role: 'admin' as const },
     }
     for (const person of Object.values(people)) {
-      await platform.store.createUser({
+      await context.platform.store.createUser({
         username: person.username,
         password: person.password,
         displayName: person.role === 'guard' ? '赵磊' : '孙丽',
@@ -279,21 +270,22 @@ describe('dashboard in Chromium', () => {
     }
 
     const signInAs = (person: (typeof people)[keyof typeof people], page: Page) =>
-      signInThroughPage(page, platform.apiUrl, person)
+      signInThroughPage(page, context.platform.apiUrl, person)
     // with the page's own cookies, outside the page: a refused fetch in the page would be logged as a console error
-    const status = async (page: Page, path: string) => (await page.request.get(`${platform.apiUrl}${path}`)).status()
+    const status = async (page: Page, path: string) =>
+      (await page.request.get(`${context.platform.apiUrl}${path}`)).status()
 
     // The guard: the compound live, no System page, no administration; typed addresses show "not allowed".
     const guard = await openPage({ width: 1920, height: 1080 }, false)
     await signInAs(people.guard, guard)
     const cards = guard.locator('[data-testid="device-card"]')
-    await expect.poll(() => cards.count(), { timeout: 15_000 }).toBe(platform.manifest.devices.length)
+    await expect.poll(() => cards.count(), { timeout: 15_000 }).toBe(context.platform.manifest.devices.length)
     expect(await guard.locator('[data-testid="user-role"]').textContent()).toBe('保安')
     expect(await guard.locator('[data-testid="nav-system"]').count()).toBe(0)
     expect(await guard.locator('[data-testid="nav-admin"]').count()).toBe(0)
     await guard.screenshot({ path: `${SCREENSHOTS}/role-guard-overview-1920-zh-CN.png` })
     for (const path of ['/system', '/admin/users', '/admin/devices', '/admin/audit']) {
-      await guard.goto(`${platform.apiUrl}${path}`)
+      await guard.goto(`${context.platform.apiUrl}${path}`)
       await guard.locator('[data-testid="forbidden"]').waitFor()
     }
     await guard.screenshot({ path: `${SCREENSHOTS}/role-guard-audit-forbidden-1920-zh-CN.png` })
@@ -313,7 +305,7 @@ describe('dashboard in Chromium', () => {
     await admin.screenshot({ path: `${SCREENSHOTS}/role-admin-menu-1920-zh-CN.png` })
     await admin.locator('[data-testid="nav-devices"]').click()
     const rows = admin.locator('[data-testid="device-admin-row"]')
-    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(platform.manifest.devices.length)
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(context.platform.manifest.devices.length)
     await admin.screenshot({ path: `${SCREENSHOTS}/role-admin-devices-1920-zh-CN.png` })
     await admin.locator('[data-testid="nav-admin"]').click()
     await admin.locator('[data-testid="nav-audit"]').click()

@@ -5,10 +5,10 @@
  * Screenshots of the board, the technician's view and the KPI page land in e2e/screenshots/.
  */
 import type { PmPlan, WorkOrderView } from '@fm/protocol'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DASHBOARD_DIR, launchBrowser, openPage, SCREENSHOTS, signInThroughPage } from './browser.ts'
-import { type Platform, signIn, startPlatform } from './platform.ts'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { openPage, SCREENSHOTS, signInThroughPage, useBrowserPlatform } from './browser.ts'
+import { signIn } from './platform.ts'
 
 const SITE = 'cuihu'
 const SUPERVISOR = {
@@ -32,31 +32,11 @@ const PHOTO = Buffer.from(
   'base64',
 )
 
-let platform: Platform
-let browser: Browser
+const context = useBrowserPlatform(SITE, [SUPERVISOR, TECHNICIAN])
 const consoleErrors: string[] = []
 
-beforeAll(async () => {
-  platform = await startPlatform({ intervalMs: 1000, dashboardDir: DASHBOARD_DIR })
-  browser = await launchBrowser()
-  for (const person of [SUPERVISOR, TECHNICIAN] as const) {
-    await platform.store.createUser({
-      username: person.username,
-      password: person.password,
-      displayName: person.displayName,
-      role: person.role,
-      scope: { allSites: false, siteIds: [SITE], buildingIds: [] },
-    })
-  }
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await platform?.stop()
-})
-
 async function api<T>(cookie: string, method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${platform.apiUrl}${path}`, {
+  const response = await fetch(`${context.platform.apiUrl}${path}`, {
     method,
     headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -70,9 +50,9 @@ const card = (page: Page, id: number) => page.locator(`[data-testid="wo-card"][d
 
 describe('maintenance in Chromium', () => {
   it('a supervisor dispatches, a technician on a phone works the checklist and resolves, the supervisor verifies', async () => {
-    const compound = platform.compound
+    const compound = context.platform.compound
     if (!compound) throw new Error('the platform runs without simulators')
-    const supervisorCookie = await signIn(platform.apiUrl, SUPERVISOR.username, SUPERVISOR.password)
+    const supervisorCookie = await signIn(context.platform.apiUrl, SUPERVISOR.username, SUPERVISOR.password)
 
     // What the morning brings: a resident's leak from the customer desk, the jockey pump's daily check started ahead
     // of its schedule, and a pump that trips.
@@ -97,9 +77,13 @@ describe('maintenance in Chromium', () => {
     compound.injectFault('pump-low-2', 'trip')
 
     // The supervisor's board: the three of them, the trip arriving by itself.
-    const desk = await openPage(browser, { viewport: DESK, apiUrl: platform.apiUrl, errors: consoleErrors })
-    await signInThroughPage(desk, platform.apiUrl, SUPERVISOR)
-    await desk.goto(`${platform.apiUrl}/work-orders`)
+    const desk = await openPage(context.browser, {
+      viewport: DESK,
+      apiUrl: context.platform.apiUrl,
+      errors: consoleErrors,
+    })
+    await signInThroughPage(desk, context.platform.apiUrl, SUPERVISOR)
+    await desk.goto(`${context.platform.apiUrl}/work-orders`)
     await desk.locator('[data-testid="wo-board"]').waitFor()
     await card(desk, pm.id).waitFor()
     const trip = desk.locator('[data-testid="wo-card"][data-category="water-power"][data-priority="P1"]')
@@ -116,16 +100,20 @@ describe('maintenance in Chromium', () => {
     expect(await card(desk, pm.id).locator('[data-testid="wo-card-assignee"]').textContent()).toContain('李娜')
 
     // The technician's phone: the job in the queue; accept, arrive, the checklist, a photo, resolve.
-    const phone = await openPage(browser, { viewport: PHONE, apiUrl: platform.apiUrl, errors: consoleErrors })
-    await signInThroughPage(phone, platform.apiUrl, TECHNICIAN)
-    await phone.goto(`${platform.apiUrl}/my-work`)
+    const phone = await openPage(context.browser, {
+      viewport: PHONE,
+      apiUrl: context.platform.apiUrl,
+      errors: consoleErrors,
+    })
+    await signInThroughPage(phone, context.platform.apiUrl, TECHNICIAN)
+    await phone.goto(`${context.platform.apiUrl}/my-work`)
     const job = card(phone, pm.id)
     await job.waitFor()
     await job.locator('[data-testid="wo-action-accept"]').click()
     await expect.poll(() => job.getAttribute('data-state')).toBe('accepted')
     await job.locator('[data-testid="wo-action-arrive"]').click()
     await expect.poll(() => job.getAttribute('data-state')).toBe('in_progress')
-    await phone.goto(`${platform.apiUrl}/my-work?open=${pm.id}`)
+    await phone.goto(`${context.platform.apiUrl}/my-work?open=${pm.id}`)
     const checklist = phone.locator('[data-testid="wo-checklist"]')
     await checklist.waitFor()
     for (const item of pm.checklist ?? []) {
@@ -163,7 +151,7 @@ describe('maintenance in Chromium', () => {
     expect((await api<WorkOrderView>(supervisorCookie, 'GET', `/api/work-orders/${pm.id}`)).state).toBe('verified')
 
     // The KPI page, with its denominators.
-    await desk.goto(`${platform.apiUrl}/maintenance/kpis`)
+    await desk.goto(`${context.platform.apiUrl}/maintenance/kpis`)
     await desk.locator('[data-testid="mkpi-grid"]').waitFor()
     const pmCompliance = desk.locator('[data-testid="mkpi"][data-kpi="pmCompliance"] [data-testid="mkpi-ratio"]')
     await pmCompliance.waitFor()
