@@ -95,6 +95,7 @@ describe('OpenAPI', () => {
       '/api/sla-policies',
       '/api/sla-policies/{siteId}/{category}/{priority}',
       '/api/technicians',
+      '/api/technicians/{username}/trades',
       '/api/users',
       '/api/users/{id}',
       '/api/users/{id}/password',

@@ -287,3 +287,45 @@ describe('starting a PM plan now', () => {
     expectError(await start(p.as.supervisor), 400, 'FM_ERR_WO_INVALID')
   })
 })
+
+describe('trades and household history', () => {
+  it('lets a dispatcher set a technician’s trades, and lists a household’s repairs by its unit', async () => {
+    const p = await people()
+    const set = (cookies: Cookies, username: string) =>
+      send(p.api, cookies, {
+        method: 'PUT',
+        url: `/api/technicians/${username}/trades`,
+        payload: { trades: ['water-power', 'lift'] },
+      })
+    expectError(await set(p.as.technician, 'li.na'), 403, 'FM_ERR_FORBIDDEN')
+    expectError(await set(p.as.supervisor, 'guard.one'), 404, 'FM_ERR_USER_NOT_FOUND')
+    const saved = await set(p.as.supervisor, 'li.na')
+    expect(saved.json()).toEqual({ username: 'li.na', trades: ['water-power', 'lift'] })
+    const technicians = (await send(p.api, p.as.supervisor, { url: `/api/technicians?siteId=${SITE_ID}` })).json<{
+      items: { username: string; trades: string[] }[]
+    }>().items
+    expect(technicians.find((t) => t.username === 'li.na')?.trades.sort()).toEqual(['lift', 'water-power'])
+
+    const household = {
+      ...REPORT,
+      deviceId: undefined,
+      buildingId: 'b1',
+      unit: '1-1-801',
+      origin: 'request',
+      category: 'civil',
+    }
+    for (const title of ['厨房下水道堵塞', '阳台窗户关不严']) {
+      const created = await send(p.api, p.as.supervisor, {
+        method: 'POST',
+        url: '/api/work-orders',
+        payload: { ...household, title },
+      })
+      expect(created.statusCode, created.body).toBe(201)
+    }
+    await report(p)
+    const history = (await send(p.api, p.as.supervisor, { url: '/api/work-orders?unit=1-1-801' })).json<{
+      items: WorkOrderView[]
+    }>().items
+    expect(history.map((workOrder) => workOrder.title).sort()).toEqual(['厨房下水道堵塞', '阳台窗户关不严'].sort())
+  })
+})

@@ -294,6 +294,8 @@ export interface WorkOrderFilter {
   category?: WorkOrderCategory
   origin?: WorkOrderOrigin
   deviceId?: string
+  /** a household (房号): its repair history */
+  unit?: string
   /** epoch ms, inclusive */
   createdFrom?: number
   /** epoch ms, exclusive */

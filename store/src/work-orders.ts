@@ -281,6 +281,7 @@ function listRows(db: SqliteDatabase, filter: WorkOrderFilter, limit: number): W
   if (filter.category !== undefined) add('w.category = ?', filter.category)
   if (filter.origin !== undefined) add('w.origin = ?', filter.origin)
   if (filter.deviceId !== undefined) add('w.device_id = ?', filter.deviceId)
+  if (filter.unit !== undefined) add('w.unit = ?', filter.unit)
   if (filter.createdFrom !== undefined) add('w.created_at >= ?', filter.createdFrom)
   if (filter.createdTo !== undefined) add('w.created_at < ?', filter.createdTo)
   if (filter.cursor !== undefined) {

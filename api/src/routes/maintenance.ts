@@ -56,6 +56,7 @@ export const MAINTENANCE_AUDIT = {
   slaPolicy: 'sla-policy.update',
   pmPlan: 'pm-plan.update',
   pmStart: 'pm-plan.start',
+  trades: 'technician.trades',
 } as const
 
 export const maintenanceRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { store, live, now }) => {
@@ -241,6 +242,47 @@ export const maintenanceRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (ap
       })
       await announceWorkOrder(live, workOrder, 'created', ts)
       return reply.code(201).send(workOrder)
+    },
+  )
+
+  app.put(
+    '/technicians/:username/trades',
+    {
+      preHandler: dispatch,
+      schema: {
+        tags: ['maintenance'],
+        summary: 'The trades of a technician: the categories of work orders they are dispatched for first',
+        params: Type.Object(
+          { username: Type.String({ minLength: 1, maxLength: 64 }) },
+          { additionalProperties: false },
+        ),
+        body: Type.Object(
+          { trades: Type.Array(Type.Enum(WORK_ORDER_CATEGORIES), { maxItems: WORK_ORDER_CATEGORIES.length }) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ username: Type.String(), trades: Type.Array(Type.Enum(WORK_ORDER_CATEGORIES)) }),
+          ...errorResponses(400, 401, 403, 404, 500),
+        },
+      },
+    },
+    async (request) => {
+      const user = signedIn(request)
+      const technician = store.getUserByUsername(request.params.username)
+      // a user out of the dispatcher's sites is as unknown to them as one that does not exist
+      const shared =
+        technician?.role === 'technician' &&
+        (user.scope.allSites || technician.scope.siteIds.some((siteId) => user.scope.siteIds.includes(siteId)))
+      if (!technician || !shared) throw apiError('FM_ERR_USER_NOT_FOUND', request.params.username)
+      const trades = store.setTrades(technician.username, request.body.trades)
+      audit(store, request, {
+        actor: userActor(user),
+        action: MAINTENANCE_AUDIT.trades,
+        outcome: 'ok',
+        target: { type: 'user', id: technician.id },
+        after: { trades },
+      })
+      return { username: technician.username, trades }
     },
   )
 }

@@ -56,6 +56,7 @@ const ListQuery = Type.Object(
     siteId: Type.Optional(Type.String({ pattern: ID_PATTERN })),
     buildingId: Type.Optional(Type.String({ pattern: ID_PATTERN })),
     deviceId: Type.Optional(Type.String({ pattern: ID_PATTERN })),
+    unit: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'a household (房号): its repairs' })),
     state: Type.Optional(
       Type.String({
         pattern: `^(${WORK_ORDER_STATES.join('|')})(,(${WORK_ORDER_STATES.join('|')}))*$`,
@@ -178,6 +179,7 @@ export const workOrderRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app,
           ...(user.scope.buildingIds.length > 0 ? { buildingIds: user.scope.buildingIds } : {}),
           ...(query.buildingId === undefined ? {} : { buildingId: query.buildingId }),
           ...(query.deviceId === undefined ? {} : { deviceId: query.deviceId }),
+          ...(query.unit === undefined ? {} : { unit: query.unit }),
           ...(query.state === undefined ? {} : { states: query.state.split(',') as WorkOrderState[] }),
           ...(query.open === undefined ? {} : { open: query.open }),
           ...(query.assignee === undefined
