@@ -4,7 +4,7 @@
  * photo and resolves it, and the supervisor verifies it; a pump trip on the way shows up on the board by itself.
  * Screenshots of the board, the technician's view and the KPI page land in e2e/screenshots/.
  */
-import type { PmPlan, WorkOrderView } from '@fm/protocol'
+import type { PmPlan, SlaPolicy, WorkOrderView } from '@fm/protocol'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { openPage, SCREENSHOTS, signInThroughPage, useBrowserPlatform } from './browser.ts'
@@ -159,6 +159,56 @@ describe('maintenance in Chromium', () => {
     await desk.screenshot({ path: `${SCREENSHOTS}/maintenance-kpis-1920-zh-CN.png`, fullPage: true })
     await desk.close()
     await phone.close()
+    expect(consoleErrors, consoleErrors.join('\n')).toEqual([])
+  })
+
+  it('lets a supervisor set a technician’s trades and an admin tighten an SLA target, against the real api', async () => {
+    const { platform, browser } = context
+    const desk = await openPage(browser, { viewport: DESK, apiUrl: platform.apiUrl, errors: consoleErrors })
+    await signInThroughPage(desk, platform.apiUrl, SUPERVISOR)
+    await desk.goto(`${platform.apiUrl}/admin/technicians`)
+    const row = desk.locator(`[data-testid="technician-row"][data-username="${TECHNICIAN.username}"]`)
+    const lift = row.locator('[data-testid="trade-toggle"][data-category="lift"]')
+    await lift.click()
+    expect(await lift.getAttribute('aria-pressed')).toBe('true')
+    await row.locator('[data-testid="technician-save"]').click()
+    const supervisorCookie = await signIn(platform.apiUrl, SUPERVISOR.username, SUPERVISOR.password)
+    await expect
+      .poll(async () => {
+        const { items } = await api<{ items: { username: string; trades: string[] }[] }>(
+          supervisorCookie,
+          'GET',
+          `/api/technicians?siteId=${SITE}`,
+        )
+        return items.find((item) => item.username === TECHNICIAN.username)?.trades
+      })
+      .toContain('lift')
+    await desk.close()
+
+    // The operator of the platform is an admin: civil P2 repairs within 2 days instead of 3 at this compound.
+    const admin = await openPage(browser, {
+      viewport: DESK,
+      apiUrl: platform.apiUrl,
+      cookie: platform.operatorCookie,
+      errors: consoleErrors,
+    })
+    await admin.goto(`${platform.apiUrl}/admin/sla-policies`)
+    const cell = admin.locator('[data-testid="sla-cell"][data-category="civil"][data-priority="P2"]')
+    await cell.locator('[data-testid="sla-edit"]').click()
+    const dialog = admin.locator('[data-testid="sla-dialog"]')
+    await dialog.locator('[data-testid="sla-resolution"]').fill(String(2 * 24 * 60))
+    await dialog.locator('[data-testid="sla-dialog-submit"]').click()
+    await expect.poll(() => cell.getAttribute('data-custom')).toBe('true')
+    await admin.screenshot({ path: `${SCREENSHOTS}/maintenance-sla-policies-1920-zh-CN.png` })
+    const { items } = await api<{ items: SlaPolicy[] }>(
+      platform.operatorCookie,
+      'GET',
+      `/api/sla-policies?siteId=${SITE}`,
+    )
+    expect(items.find((policy) => policy.category === 'civil' && policy.priority === 'P2')?.targets.resolutionMin).toBe(
+      2 * 24 * 60,
+    )
+    await admin.close()
     expect(consoleErrors, consoleErrors.join('\n')).toEqual([])
   })
 })

@@ -21,7 +21,9 @@ import { NotFoundPage } from './pages/NotFoundPage.tsx'
 import { OverviewPage } from './pages/OverviewPage.tsx'
 import { PasswordPage } from './pages/PasswordPage.tsx'
 import { PmCalendarPage } from './pages/PmCalendarPage.tsx'
+import { SlaPoliciesPage } from './pages/SlaPoliciesPage.tsx'
 import { SystemPage } from './pages/SystemPage.tsx'
+import { TechniciansPage } from './pages/TechniciansPage.tsx'
 import { UsersPage } from './pages/UsersPage.tsx'
 import { WorkOrderNewPage } from './pages/WorkOrderNewPage.tsx'
 import { WorkOrderPage } from './pages/WorkOrderPage.tsx'
@@ -172,6 +174,22 @@ export function App() {
           element={
             <Restricted permission="rules.manage">
               <AlarmRulesPage />
+            </Restricted>
+          }
+        />
+        <Route
+          path="admin/sla-policies"
+          element={
+            <Restricted permission="rules.manage">
+              <SlaPoliciesPage />
+            </Restricted>
+          }
+        />
+        <Route
+          path="admin/technicians"
+          element={
+            <Restricted permission="workorders.manage">
+              <TechniciansPage />
             </Restricted>
           }
         />

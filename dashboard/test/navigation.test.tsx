@@ -89,7 +89,14 @@ describe('the header and the routes, by permission', () => {
     renderApp('/')
     await screen.findByTestId('user-menu')
     expect(screen.getByTestId('nav-system').getAttribute('href')).toBe('/system')
-    expect(adminLinks()).toEqual(['nav-users', 'nav-devices', 'nav-alarm-rules', 'nav-audit'])
+    expect(adminLinks()).toEqual([
+      'nav-users',
+      'nav-devices',
+      'nav-alarm-rules',
+      'nav-sla-policies',
+      'nav-technicians',
+      'nav-audit',
+    ])
     const toggle = screen.getByTestId('nav-admin')
     expect(toggle.getAttribute('aria-expanded')).toBe('true')
     fireEvent.click(screen.getByTestId('nav-devices'))
@@ -100,12 +107,12 @@ describe('the header and the routes, by permission', () => {
     expect(toggle.dataset.current).toBe('true')
   })
 
-  it('shows a supervisor the System page and only the audit log, a technician neither', async () => {
+  it('shows a supervisor the System page, the technicians and the audit log, a technician neither', async () => {
     stubAuthApi({ user: SUPERVISOR })
     renderApp('/', 'en')
     await screen.findByTestId('user-menu')
     expect(screen.getByTestId('nav-system')).toBeTruthy()
-    expect(adminLinks()).toEqual(['nav-audit'])
+    expect(adminLinks()).toEqual(['nav-technicians', 'nav-audit'])
     expect(screen.getByTestId('nav-admin').textContent).toBe('Administration')
     cleanup()
 

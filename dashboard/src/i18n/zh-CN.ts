@@ -43,6 +43,8 @@ export const zhCN = {
     maintenance: '维保',
     pmCalendar: '维保计划',
     maintenanceKpis: '维保指标',
+    slaPolicies: '工单时限',
+    technicians: '维修人员',
   },
   summary: {
     online: '在线设备',
@@ -1057,6 +1059,52 @@ export const zhCN = {
     },
   },
   /** Work orders: the dispatch board, the technician's queue, the detail and the report form. */
+  /** `/admin/sla-policies`: the site's SLA targets per category and priority. */
+  slaPolicies: {
+    title: '工单时限',
+    count_one: '{{count}} 项已按本小区调整',
+    count_other: '{{count}} 项已按本小区调整',
+    lead: '本小区各类工单在各优先级下的受理、到场和完成时限。修改后新建的工单按新时限计时，已开的工单保持原有时限。每次修改都记入审计日志。',
+    loading: '正在加载工单时限…',
+    caption: '按类别和优先级的工单时限',
+    category: '类别',
+    custom: '已调整',
+    seed: '默认时限',
+    edit: '修改',
+    editLabel: '修改时限：{{category}} {{priority}}',
+    saved: '已保存 {{category}} {{priority}} 的时限',
+    dialog: {
+      title: '修改工单时限',
+      note: '新建的工单按新时限计时；已开的工单保持原有时限。',
+      minutes: '{{clock}}时限（分钟）',
+      hint: '= {{value}} · 默认 {{seed}}',
+      useSeed: '填入默认值',
+      save: '保存',
+      cancel: '取消',
+      range: '{{clock}}时限须为 1 至 {{max}} 之间的整数分钟',
+    },
+  },
+  /** `/admin/technicians`: the site's technicians and their trades. */
+  technicians: {
+    title: '维修人员',
+    count_one: '共 {{count}} 名维修人员',
+    count_other: '共 {{count}} 名维修人员',
+    lead: '设置每位维修人员的工种。派单时同工种、手头工单少的人员排在前面。',
+    loading: '正在加载维修人员…',
+    none: '本小区还没有维修人员。',
+    open_one: '{{count}} 张未完成',
+    open_other: '{{count}} 张未完成',
+    tradesOf: '{{name}} 的工种',
+    save: '保存',
+    saveLabel: '保存 {{name}} 的工种',
+    saved: '已保存 {{name}} 的工种',
+    actions: '操作',
+    columns: {
+      name: '姓名',
+      open: '未完成工单',
+      trades: '工种',
+    },
+  },
   workOrders: {
     /** `WORK_ORDER_STATES` */
     states: {

@@ -9,6 +9,8 @@ const ADMIN_PAGES: readonly { path: string; permission: Permission; label: strin
   { path: '/admin/users', permission: 'users.manage', label: 'nav.users', testId: 'nav-users' },
   { path: '/admin/devices', permission: 'devices.manage', label: 'nav.devices', testId: 'nav-devices' },
   { path: '/admin/alarm-rules', permission: 'rules.manage', label: 'nav.alarmRules', testId: 'nav-alarm-rules' },
+  { path: '/admin/sla-policies', permission: 'rules.manage', label: 'nav.slaPolicies', testId: 'nav-sla-policies' },
+  { path: '/admin/technicians', permission: 'workorders.manage', label: 'nav.technicians', testId: 'nav-technicians' },
   { path: '/admin/audit', permission: 'audit.read', label: 'nav.audit', testId: 'nav-audit' },
 ]
 
