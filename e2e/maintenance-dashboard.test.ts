@@ -211,4 +211,34 @@ describe('maintenance in Chromium', () => {
     await admin.close()
     expect(consoleErrors, consoleErrors.join('\n')).toEqual([])
   })
+
+  it("shows a household's other repairs on a work order of that household", async () => {
+    const { platform, browser } = context
+    const cookie = await signIn(platform.apiUrl, SUPERVISOR.username, SUPERVISOR.password)
+    const request = (title: string) =>
+      api<WorkOrderView>(cookie, 'POST', '/api/work-orders', {
+        siteId: SITE,
+        buildingId: 'b3',
+        unit: '3-2-601',
+        resident: { name: '刘先生' },
+        origin: 'request',
+        category: 'doors-hardware',
+        priority: 'P2',
+        title,
+      })
+    const earlier = await request('入户门锁芯卡滞')
+    const now = await request('入户门闭门器漏油')
+    const desk = await openPage(browser, { viewport: DESK, apiUrl: platform.apiUrl, errors: consoleErrors })
+    await signInThroughPage(desk, platform.apiUrl, SUPERVISOR)
+    await desk.goto(`${platform.apiUrl}/work-orders/${now.id}`)
+    const history = desk.locator('[data-testid="wo-household"]')
+    await history.locator('[data-testid="wo-household-item"]').first().waitFor()
+    const listed = await history
+      .locator('[data-testid="wo-household-item"]')
+      .evaluateAll((items) => items.map((item) => Number(item.getAttribute('data-wo-id'))))
+    expect(listed).toEqual([earlier.id])
+    await desk.screenshot({ path: `${SCREENSHOTS}/maintenance-work-order-1920-zh-CN.png`, fullPage: true })
+    await desk.close()
+    expect(consoleErrors, consoleErrors.join('\n')).toEqual([])
+  })
 })

@@ -1335,6 +1335,11 @@ export const en: Messages = {
         unknown: 'On site',
       },
     },
+    household: {
+      title: 'Repairs of {{unit}}',
+      none: 'No other repairs of this household.',
+      failed: 'The repairs of this household cannot be read now.',
+    },
     detail: {
       facts: 'Work order',
       clocks: 'Service clocks',

@@ -1336,6 +1336,11 @@ export const zhCN = {
         unknown: '现场',
       },
     },
+    household: {
+      title: '{{unit}} 的维修记录',
+      none: '该户没有其他维修记录。',
+      failed: '该户的维修记录暂时无法读取。',
+    },
     detail: {
       facts: '工单信息',
       clocks: '时限',

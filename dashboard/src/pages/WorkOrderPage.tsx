@@ -8,6 +8,7 @@ import { FormError, requestError } from '../components/forms/FormError.tsx'
 import { Loading } from '../components/layout/Loading.tsx'
 import { NotAllowed } from '../components/layout/NotAllowed.tsx'
 import { ActionButtons } from '../components/workorders/ActionButtons.tsx'
+import { HouseholdHistory } from '../components/workorders/HouseholdHistory.tsx'
 import { LinkedAlarm } from '../components/workorders/LinkedAlarm.tsx'
 import { SlaClocks } from '../components/workorders/SlaClocks.tsx'
 import { useWorkOrderActions } from '../components/workorders/useWorkOrderActions.tsx'
@@ -152,6 +153,7 @@ function Detail({ id }: { id: number }) {
           </section>
           <SlaClocks order={order} receivedAt={detail.receivedAt} />
           <LinkedAlarm order={order} />
+          <HouseholdHistory order={order} />
           <WorkPanel
             order={order}
             events={detail.events}

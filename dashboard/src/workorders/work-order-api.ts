@@ -25,6 +25,8 @@ export interface WorkOrderQuery {
   /** a username, or `me` */
   assignee?: string
   deviceId?: string
+  /** a household (房号): its repair history */
+  unit?: string
   open?: boolean
 }
 
@@ -44,6 +46,7 @@ export function workOrdersPath(query: WorkOrderQuery, cursor?: string): string {
   if (query.state?.length) params.set('state', query.state.join(','))
   if (query.assignee) params.set('assignee', query.assignee)
   if (query.deviceId) params.set('deviceId', query.deviceId)
+  if (query.unit) params.set('unit', query.unit)
   if (query.open) params.set('open', 'true')
   params.set('limit', String(WORK_ORDER_PAGE_SIZE))
   if (cursor) params.set('cursor', cursor)
