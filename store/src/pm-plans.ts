@@ -359,11 +359,18 @@ export function createPmPlans(db: SqliteDatabase, core: WorkOrderCore) {
     openDuePmWorkOrders: (now) => openDue.immediate(now ?? core.now()),
     startPmWorkOrder: (id, deviceId, actor, ts) => start.immediate(id, deviceId, actor, ts ?? core.now()),
     recordUsage(deviceId, values, ts) {
-      // every reading of a pump or a gate comes here: take the write lock only when a plan follows one of its counters
+      // every reading of a pump or a gate comes here: take the write lock only when a plan has something to write,
+      // a first counter, a counter reset, or a threshold passed without a work order open for it
       const device = core.device(deviceId)
       const plans = device ? statements.usagePlans.all(device.site_id, device.id, device.kind) : []
-      if (!plans.some((plan) => plan.usage_field !== null && plan.usage_field in values)) return []
-      return usage.immediate(deviceId, values, ts ?? core.now())
+      const acts = plans.some((plan) => {
+        const value = plan.usage_field === null ? undefined : values[plan.usage_field]
+        if (typeof value !== 'number' || plan.usage_every === null || !device || !appliesTo(plan, device)) return false
+        const base = scheduleOf(plan, device.id).usage_base
+        if (base === null || value < base) return true
+        return value >= base + plan.usage_every && !statements.openWorkOrder.get(plan.id, device.id)
+      })
+      return acts ? usage.immediate(deviceId, values, ts ?? core.now()) : []
     },
   }
   return { methods, onPmClosed }
