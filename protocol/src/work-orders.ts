@@ -42,16 +42,13 @@ export const WORK_ORDER_STATES = [
 ] as const
 export type WorkOrderState = (typeof WORK_ORDER_STATES)[number]
 
-/** States in which a work order is still someone's job. */
-export const OPEN_WORK_ORDER_STATES: readonly WorkOrderState[] = [
-  'new',
-  'triaged',
-  'assigned',
-  'accepted',
-  'in_progress',
-  'on_hold',
-  'resolved',
-]
+/** The states that end a work order: done and accepted, or never done. */
+const FINAL_STATES: readonly WorkOrderState[] = ['verified', 'cancelled', 'rejected']
+
+/** States in which a work order is still someone's job: every other. */
+export const OPEN_WORK_ORDER_STATES: readonly WorkOrderState[] = WORK_ORDER_STATES.filter(
+  (state) => !FINAL_STATES.includes(state),
+)
 
 export function isOpenWorkOrder(state: WorkOrderState): boolean {
   return OPEN_WORK_ORDER_STATES.includes(state)

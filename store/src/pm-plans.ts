@@ -150,6 +150,17 @@ function prepareStatements(db: SqliteDatabase) {
   }
 }
 
+/** The store's methods for PM plans, their schedules and the work orders they open. */
+export type PmMethods =
+  | 'seedPmPlans'
+  | 'pmPlans'
+  | 'getPmPlan'
+  | 'updatePmPlan'
+  | 'pmSchedules'
+  | 'openDuePmWorkOrders'
+  | 'startPmWorkOrder'
+  | 'recordUsage'
+
 export function createPmPlans(db: SqliteDatabase, core: WorkOrderCore) {
   const statements = prepareStatements(db)
 
@@ -260,20 +271,26 @@ export function createPmPlans(db: SqliteDatabase, core: WorkOrderCore) {
     },
   )
 
-  const usage = db.transaction((deviceId: string, values: Readonly<Record<string, FieldValue>>, ts: number) => {
-    const device = core.device(deviceId)
-    if (!device) return []
+  /**
+   * What a reading means to a usage plan of its device: `rebase` for a first counter or one that went back (a reset),
+   * `due` once it passed the base by the plan's interval and no work order of the plan is open for it; else nothing.
+   */
+  function usageStep(plan: PlanRow, device: DeviceFacts, values: Readonly<Record<string, FieldValue>>) {
+    const value = plan.usage_field === null ? undefined : values[plan.usage_field]
+    if (typeof value !== 'number' || plan.usage_every === null || !appliesTo(plan, device)) return undefined
+    const schedule = scheduleOf(plan, device.id)
+    if (schedule.usage_base === null || value < schedule.usage_base) return { step: 'rebase', schedule, value } as const
+    if (value < schedule.usage_base + plan.usage_every || statements.openWorkOrder.get(plan.id, device.id))
+      return undefined
+    return { step: 'due', schedule, value } as const
+  }
+
+  const usage = db.transaction((device: DeviceFacts, values: Readonly<Record<string, FieldValue>>, ts: number) => {
     const opened: WorkOrderRow[] = []
     for (const plan of statements.usagePlans.all(device.site_id, device.id, device.kind)) {
-      const value = plan.usage_field === null ? undefined : values[plan.usage_field]
-      if (typeof value !== 'number' || plan.usage_every === null || !appliesTo(plan, device)) continue
-      const schedule = scheduleOf(plan, device.id)
-      if (schedule.usage_base === null || value < schedule.usage_base) {
-        statements.saveSchedule.run({ ...schedule, usage_base: value })
-        continue
-      }
-      if (value < schedule.usage_base + plan.usage_every) continue
-      const row = open(plan, device, ts, ts)
+      const next = usageStep(plan, device, values)
+      if (next?.step === 'rebase') statements.saveSchedule.run({ ...next.schedule, usage_base: next.value })
+      const row = next?.step === 'due' ? open(plan, device, ts, ts) : undefined
       if (row) opened.push(row)
     }
     return core.views(opened, ts)
@@ -320,17 +337,7 @@ export function createPmPlans(db: SqliteDatabase, core: WorkOrderCore) {
     return toPlan(row)
   })
 
-  const methods: Pick<
-    Store,
-    | 'seedPmPlans'
-    | 'pmPlans'
-    | 'getPmPlan'
-    | 'updatePmPlan'
-    | 'pmSchedules'
-    | 'openDuePmWorkOrders'
-    | 'startPmWorkOrder'
-    | 'recordUsage'
-  > = {
+  const methods: Pick<Store, PmMethods> = {
     seedPmPlans: (siteId, ts) => seed.immediate(siteId, ts ?? core.now()),
     pmPlans: (siteId) => statements.sitePlans.all(siteId).map(toPlan),
     getPmPlan(id) {
@@ -359,18 +366,12 @@ export function createPmPlans(db: SqliteDatabase, core: WorkOrderCore) {
     openDuePmWorkOrders: (now) => openDue.immediate(now ?? core.now()),
     startPmWorkOrder: (id, deviceId, actor, ts) => start.immediate(id, deviceId, actor, ts ?? core.now()),
     recordUsage(deviceId, values, ts) {
-      // every reading of a pump or a gate comes here: take the write lock only when a plan has something to write,
-      // a first counter, a counter reset, or a threshold passed without a work order open for it
+      // every reading of a pump or a gate comes here: the write lock is taken only when a plan has something to write
       const device = core.device(deviceId)
-      const plans = device ? statements.usagePlans.all(device.site_id, device.id, device.kind) : []
-      const acts = plans.some((plan) => {
-        const value = plan.usage_field === null ? undefined : values[plan.usage_field]
-        if (typeof value !== 'number' || plan.usage_every === null || !device || !appliesTo(plan, device)) return false
-        const base = scheduleOf(plan, device.id).usage_base
-        if (base === null || value < base) return true
-        return value >= base + plan.usage_every && !statements.openWorkOrder.get(plan.id, device.id)
-      })
-      return acts ? usage.immediate(deviceId, values, ts ?? core.now()) : []
+      if (!device) return []
+      const plans = statements.usagePlans.all(device.site_id, device.id, device.kind)
+      const acts = plans.some((plan) => usageStep(plan, device, values) !== undefined)
+      return acts ? usage.immediate(device, values, ts ?? core.now()) : []
     },
   }
   return { methods, onPmClosed }

@@ -21,7 +21,7 @@ import {
 } from '@fm/protocol'
 import { Type } from 'typebox'
 import { Compile } from 'typebox/compile'
-import { createPmPlans } from './pm-plans.ts'
+import { createPmPlans, type PmMethods } from './pm-plans.ts'
 import type { SqliteDatabase } from './sqlite.ts'
 import type { Store, WorkOrderActor, WorkOrderFilter, WorkOrderPhoto, WorkOrderPhotoInput } from './types.ts'
 import { createWorkOrderActions } from './work-order-actions.ts'
@@ -301,14 +301,7 @@ type WorkOrderMethods =
   | 'escalateWorkOrders'
   | 'technicians'
   | 'setTrades'
-  | 'seedPmPlans'
-  | 'pmPlans'
-  | 'getPmPlan'
-  | 'updatePmPlan'
-  | 'pmSchedules'
-  | 'openDuePmWorkOrders'
-  | 'startPmWorkOrder'
-  | 'recordUsage'
+  | PmMethods
 
 /** Every work-order and PM method of the store. `getAlarm` answers whether an alarm is still active (verify). */
 export function createWorkOrders(

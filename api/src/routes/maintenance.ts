@@ -16,14 +16,13 @@ import {
   WORK_ORDER_CATEGORIES,
   WorkOrderView,
 } from '@fm/protocol'
-import { WorkOrderError } from '@fm/store'
 import { Type } from 'typebox'
 import type { RouteDeps } from '../app.ts'
 import { audit, userActor } from '../auth/audit.ts'
 import { assertCovers, type Guard, requirePermission, requireSite, signedIn } from '../auth/guards.ts'
 import { apiError } from '../errors.ts'
 import { errorResponses } from './schemas.ts'
-import { announceWorkOrder } from './work-orders.ts'
+import { announceWorkOrder, storeChange } from './work-orders.ts'
 
 const SiteQuery = Type.Object({ siteId: Type.String({ pattern: ID_PATTERN }) }, { additionalProperties: false })
 
@@ -177,19 +176,19 @@ export const maintenanceRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (ap
       assertCovers(user, before.siteId)
       const { usageEvery, ...rest } = request.body
       const patch = { ...rest, ...(usageEvery === undefined ? {} : { usage: { every: usageEvery } }) }
-      let after: PmPlan
-      try {
-        after = store.updatePmPlan(before.id, patch, { username: user.username, displayName: user.displayName }, now())
-      } catch (error) {
-        if (error instanceof WorkOrderError) throw apiError(error.code, error.message)
-        throw error
-      }
+      const target = { type: 'pm-plan', id: String(before.id) }
+      const after = storeChange(
+        store,
+        request,
+        { action: MAINTENANCE_AUDIT.pmPlan, siteId: before.siteId, target },
+        () => store.updatePmPlan(before.id, patch, { username: user.username, displayName: user.displayName }, now()),
+      )
       audit(store, request, {
         actor: userActor(user),
         action: MAINTENANCE_AUDIT.pmPlan,
         outcome: 'ok',
         siteId: before.siteId,
-        target: { type: 'pm-plan', id: String(before.id) },
+        target,
         before,
         after,
       })
@@ -220,24 +219,20 @@ export const maintenanceRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (ap
       const device = request.body.deviceId === undefined ? undefined : store.getDevice(request.body.deviceId)
       assertCovers(user, plan.siteId, device?.buildingId)
       const ts = now()
-      let workOrder: WorkOrderView
-      try {
-        workOrder = store.startPmWorkOrder(
-          plan.id,
-          request.body.deviceId,
-          { username: user.username, displayName: user.displayName },
-          ts,
-        )
-      } catch (error) {
-        if (error instanceof WorkOrderError) throw apiError(error.code, error.message)
-        throw error
-      }
+      const target = { type: 'pm-plan', id: String(plan.id) }
+      const actor = { username: user.username, displayName: user.displayName }
+      const workOrder = storeChange(
+        store,
+        request,
+        { action: MAINTENANCE_AUDIT.pmStart, siteId: plan.siteId, target },
+        () => store.startPmWorkOrder(plan.id, request.body.deviceId, actor, ts),
+      )
       audit(store, request, {
         actor: userActor(user),
         action: MAINTENANCE_AUDIT.pmStart,
         outcome: 'ok',
         siteId: plan.siteId,
-        target: { type: 'pm-plan', id: String(plan.id) },
+        target,
         after: workOrder,
       })
       await announceWorkOrder(live, workOrder, 'created', ts)

@@ -119,6 +119,33 @@ export async function announceWorkOrder(live: Live, workOrder: WorkOrderView, ty
   return live.publishServiceMessage(workOrderChangeTopic('api', workOrder.siteId), JSON.stringify(change))
 }
 
+/**
+ * Runs a change of the store's work orders or PM plans. A refusal (`WorkOrderError`) is audited as `failed` with its
+ * code and reason, and answered as the api error of the same code; anything else is thrown as it is.
+ */
+export function storeChange<T>(
+  store: Store,
+  request: FastifyRequest,
+  { action, siteId, target }: { action: string; siteId: string; target: { type: string; id: string } },
+  run: () => T,
+): T {
+  try {
+    return run()
+  } catch (error) {
+    if (!(error instanceof WorkOrderError)) throw error
+    const answer = apiError(error.code, error.message)
+    audit(store, request, {
+      actor: userActor(signedIn(request)),
+      action,
+      outcome: 'failed',
+      siteId,
+      target,
+      detail: { code: answer.code, reason: answer.message },
+    })
+    throw answer
+  }
+}
+
 export const workOrderRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app, { store, live, now }) => {
   const read = requirePermission('devices.read')
   const report = async (request: FastifyRequest) => {
@@ -129,24 +156,8 @@ export const workOrderRoutes: FastifyPluginAsyncTypebox<RouteDeps> = async (app,
     }
   }
 
-  /** Runs a store change; a refusal is audited with its code and answered as the api error of the same code. */
-  function change<T>(request: FastifyRequest, action: string, siteId: string, target: string, run: () => T): T {
-    try {
-      return run()
-    } catch (error) {
-      if (!(error instanceof WorkOrderError)) throw error
-      const answer = apiError(error.code, error.message)
-      audit(store, request, {
-        actor: userActor(signedIn(request)),
-        action,
-        outcome: 'failed',
-        siteId,
-        target: { type: 'work-order', id: target },
-        detail: { code: answer.code, reason: answer.message },
-      })
-      throw answer
-    }
-  }
+  const change = <T>(request: FastifyRequest, action: string, siteId: string, target: string, run: () => T): T =>
+    storeChange(store, request, { action, siteId, target: { type: 'work-order', id: target } }, run)
 
   // Photos arrive as the image itself, up to MAX_PHOTO_BYTES, on this plugin's routes only.
   app.addContentTypeParser(

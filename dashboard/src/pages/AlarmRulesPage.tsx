@@ -5,6 +5,7 @@ import { draftOf, draftSettings, hasThreshold, type RuleDraft } from '../alarms/
 import { fetchSiteAlarmRules, removeRuleOverride, type SiteAlarmRule, saveRuleOverride } from '../alarms/rules-api.ts'
 import { attempt, isForbidden } from '../api.ts'
 import { AdminHead, AdminNotice, LoadFailed, type Notice } from '../components/admin/AdminLayout.tsx'
+import { AdminPanelRow } from '../components/admin/AdminPanelRow.tsx'
 import { AdminTableHead } from '../components/admin/AdminTableHead.tsx'
 import { Field } from '../components/forms/Field.tsx'
 import { checkError, FormError, requestError, type ShownError } from '../components/forms/FormError.tsx'
@@ -151,11 +152,9 @@ function RuleRow({ siteId, rule, onSaved }: RuleRowProps) {
         </td>
       </tr>
       {error && (
-        <tr className="admin-table__panel">
-          <td colSpan={COLUMNS.length + 1}>
-            <FormError error={error} testId="rule-row-error" showDetail />
-          </td>
-        </tr>
+        <AdminPanelRow columns={COLUMNS.length + 1}>
+          <FormError error={error} testId="rule-row-error" showDetail />
+        </AdminPanelRow>
       )}
     </>
   )

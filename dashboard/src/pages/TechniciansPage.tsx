@@ -3,6 +3,7 @@ import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { attempt } from '../api.ts'
 import type { Notice } from '../components/admin/AdminLayout.tsx'
+import { AdminPanelRow } from '../components/admin/AdminPanelRow.tsx'
 import { AdminTableHead } from '../components/admin/AdminTableHead.tsx'
 import { FormError, requestError, type ShownError } from '../components/forms/FormError.tsx'
 import { useAdminList } from '../useAdminList.ts'
@@ -87,11 +88,9 @@ function TechnicianRow({ technician, onSaved }: TechnicianRowProps) {
         </td>
       </tr>
       {error && (
-        <tr className="admin-table__panel">
-          <td colSpan={COLUMNS.length + 1}>
-            <FormError error={error} testId="technician-error" showDetail />
-          </td>
-        </tr>
+        <AdminPanelRow columns={COLUMNS.length + 1}>
+          <FormError error={error} testId="technician-error" showDetail />
+        </AdminPanelRow>
       )}
     </>
   )

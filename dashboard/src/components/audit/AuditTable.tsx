@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next'
 import type { AuditFilters } from '../../audit/audit-filters.ts'
 import { formatTime, localName } from '../../i18n/format.ts'
 import { useLanguage } from '../../i18n/i18n.ts'
+import { AdminPanelRow } from '../admin/AdminPanelRow.tsx'
 import { AdminTableHead } from '../admin/AdminTableHead.tsx'
 
 interface AuditTableProps {
@@ -146,11 +147,9 @@ export function AuditTable({ entries, sites, onFilter }: AuditTableProps) {
                 </td>
               </tr>
               {opened && (
-                <tr className="admin-table__panel">
-                  <td colSpan={FIELDS.length + 1}>
-                    <EntryDetails entry={entry} />
-                  </td>
-                </tr>
+                <AdminPanelRow columns={FIELDS.length + 1}>
+                  <EntryDetails entry={entry} />
+                </AdminPanelRow>
               )}
             </Fragment>
           )

@@ -6,6 +6,7 @@ import { type AdminDevice, revokeDevice, rotateDeviceCredentials } from '../../d
 import { deviceLocation } from '../../devices/grouping.ts'
 import { localName } from '../../i18n/format.ts'
 import { useLanguage } from '../../i18n/i18n.ts'
+import { AdminPanelRow } from '../admin/AdminPanelRow.tsx'
 import { AdminTableHead } from '../admin/AdminTableHead.tsx'
 import { ConfirmDialog } from '../forms/ConfirmDialog.tsx'
 import { FormError, requestError, type ShownError } from '../forms/FormError.tsx'
@@ -146,11 +147,9 @@ export function DeviceAdminTable({ devices, sites, onRotated, onRevoked }: Devic
                   </td>
                 </tr>
                 {rowError?.id === device.id && (
-                  <tr className="admin-table__panel">
-                    <td colSpan={FIELDS.length + 1}>
-                      <FormError error={rowError.error} testId="device-row-error" />
-                    </td>
-                  </tr>
+                  <AdminPanelRow columns={FIELDS.length + 1}>
+                    <FormError error={rowError.error} testId="device-row-error" />
+                  </AdminPanelRow>
                 )}
               </Fragment>
             )

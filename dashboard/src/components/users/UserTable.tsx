@@ -5,6 +5,7 @@ import { attempt } from '../../api.ts'
 import { localName } from '../../i18n/format.ts'
 import { useLanguage } from '../../i18n/i18n.ts'
 import { type ListedUser, updateUser } from '../../users/users-api.ts'
+import { AdminPanelRow } from '../admin/AdminPanelRow.tsx'
 import { AdminTableHead } from '../admin/AdminTableHead.tsx'
 import { FormError, requestError, type ShownError } from '../forms/FormError.tsx'
 import { ResetPasswordForm } from './ResetPasswordForm.tsx'
@@ -136,39 +137,35 @@ export function UserTable({ users, sites, selfId, onChanged, onPasswordSet }: Us
                 </td>
               </tr>
               {rowError?.id === user.id && (
-                <tr className="admin-table__panel">
-                  <td colSpan={FIELDS.length + 1}>
-                    <FormError error={rowError.error} testId="user-row-error" showDetail />
-                  </td>
-                </tr>
+                <AdminPanelRow columns={FIELDS.length + 1}>
+                  <FormError error={rowError.error} testId="user-row-error" showDetail />
+                </AdminPanelRow>
               )}
               {panel && (
-                <tr className="admin-table__panel" data-testid="user-panel" data-panel={panel}>
-                  <td colSpan={FIELDS.length + 1}>
-                    {panel === 'edit' ? (
-                      <UserForm
-                        mode="edit"
-                        user={user}
-                        self={self}
-                        sites={sites}
-                        onDone={(changed) => {
-                          setOpen(undefined)
-                          onChanged(changed, 'edited')
-                        }}
-                        onCancel={() => setOpen(undefined)}
-                      />
-                    ) : (
-                      <ResetPasswordForm
-                        user={user}
-                        onDone={() => {
-                          setOpen(undefined)
-                          onPasswordSet(user)
-                        }}
-                        onCancel={() => setOpen(undefined)}
-                      />
-                    )}
-                  </td>
-                </tr>
+                <AdminPanelRow columns={FIELDS.length + 1} testId="user-panel" panel={panel}>
+                  {panel === 'edit' ? (
+                    <UserForm
+                      mode="edit"
+                      user={user}
+                      self={self}
+                      sites={sites}
+                      onDone={(changed) => {
+                        setOpen(undefined)
+                        onChanged(changed, 'edited')
+                      }}
+                      onCancel={() => setOpen(undefined)}
+                    />
+                  ) : (
+                    <ResetPasswordForm
+                      user={user}
+                      onDone={() => {
+                        setOpen(undefined)
+                        onPasswordSet(user)
+                      }}
+                      onCancel={() => setOpen(undefined)}
+                    />
+                  )}
+                </AdminPanelRow>
               )}
             </Fragment>
           )
